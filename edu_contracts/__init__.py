@@ -1,0 +1,12 @@
+"""edu-contracts: the edu platform's shared models, message contracts and test services.
+
+The public surface is kept small: the subpackages (``db``, ``schemas``,
+``queue``, ``compat``, ``factories``, ``testing``) and the error tree in
+``edu_contracts.errors``. Anything with a leading underscore is private.
+"""
+
+from edu_contracts.errors import EduContractsError
+
+__version__ = "0.1.0"
+
+__all__ = ["EduContractsError", "__version__"]

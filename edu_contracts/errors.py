@@ -1,0 +1,188 @@
+"""Every error edu-contracts raises, under one root.
+
+Callers catch ``EduContractsError`` to handle anything the toolkit refuses,
+or a branch of the tree for one concern. Each error says what went wrong,
+where (a file and field, a queue, a JSON pointer, a service), and the fix.
+
+    EduContractsError
+    ├── ConfigurationError            an option, ini key or env var is wrong
+    ├── MissingDependencyError        an optional extra is not installed (also ImportError)
+    ├── ServiceError                  a backing service could not serve
+    │   ├── ToolNotFoundError         node, npm or a server binary is missing
+    │   ├── ServiceStartError         a service did not come up
+    │   ├── ServiceDiedError          a service stopped while in use
+    │   └── UnsafeOperationError      refused to touch something we did not create
+    ├── MessageError                  queue messages
+    │   ├── MessageEncodeError        a message cannot be put on the wire
+    │   │   └── MessageTooLargeError  over Azure's 64 KiB limit (also a decode error)
+    │   ├── MessageDecodeError        wire text cannot become a QueueTaskMessage
+    │   │   ├── NotBase64Error
+    │   │   ├── NotJSONError          not UTF-8, or not JSON
+    │   │   ├── NotAnObjectError
+    │   │   ├── UnknownTaskTypeError
+    │   │   ├── PayloadInvalidError
+    │   │   └── MessageTooLargeError
+    │   └── ExpectationError          a test expected a message that was not sent
+    ├── ContractError                 released contracts and their files
+    │   ├── ContractFileError         a contract file is unreadable or malformed
+    │   ├── LockMismatchError         a released file changed after release
+    │   ├── VersionError              a version is unknown, malformed or already released
+    │   └── IncompatibleChangeError   a change breaks a producer or consumer
+    ├── FactoryError                  a factory is misconfigured or cannot satisfy a rule
+    └── SeedError                     seeding refused or failed
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigurationError",
+    "ContractError",
+    "ContractFileError",
+    "EduContractsError",
+    "ExpectationError",
+    "FactoryError",
+    "IncompatibleChangeError",
+    "LockMismatchError",
+    "MessageDecodeError",
+    "MessageEncodeError",
+    "MessageError",
+    "MessageTooLargeError",
+    "MissingDependencyError",
+    "NotAnObjectError",
+    "NotBase64Error",
+    "NotJSONError",
+    "PayloadInvalidError",
+    "SeedError",
+    "ServiceDiedError",
+    "ServiceError",
+    "ServiceStartError",
+    "ToolNotFoundError",
+    "UnknownTaskTypeError",
+    "UnsafeOperationError",
+    "VersionError",
+]
+
+
+class EduContractsError(Exception):
+    """Root of every error the toolkit raises.
+
+    ``where`` and ``fix`` are kept as attributes so tools (the CLI, reports)
+    can show them apart from the message; ``str()`` joins all three so a
+    plain traceback is already actionable.
+    """
+
+    def __init__(self, message: str, *, where: str | None = None, fix: str | None = None) -> None:
+        self.message = message
+        self.where = where
+        self.fix = fix
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        text = self.message
+        if self.where:
+            text += f" [at {self.where}]"
+        if self.fix:
+            text += f"\n  fix: {self.fix}"
+        return text
+
+
+class ConfigurationError(EduContractsError):
+    """An option, ini key or environment variable has a value we cannot use."""
+
+
+class MissingDependencyError(EduContractsError, ImportError):
+    """An optional extra is needed for this feature; also an ImportError so
+    ``except ImportError`` guards in user code keep working."""
+
+
+class ServiceError(EduContractsError):
+    """A backing service (Postgres, Azurite) could not do its part."""
+
+
+class ToolNotFoundError(ServiceError):
+    """An executable the backend needs is absent."""
+
+
+class ServiceStartError(ServiceError):
+    """A service did not become ready."""
+
+
+class ServiceDiedError(ServiceError):
+    """A service stopped while a test was using it."""
+
+
+class UnsafeOperationError(ServiceError):
+    """The toolkit refused to drop or write something it did not create."""
+
+
+class MessageError(EduContractsError):
+    """Anything about queue messages."""
+
+
+class MessageEncodeError(MessageError):
+    """A message cannot be put on the wire."""
+
+
+class MessageDecodeError(MessageError):
+    """Wire text could not become a valid ``QueueTaskMessage``.
+
+    Consumers catch this one class: every decoding failure is a subclass, so
+    a poison-message handler never sees a foreign exception.
+    """
+
+
+class NotBase64Error(MessageDecodeError):
+    """The text is not valid base64."""
+
+
+class NotJSONError(MessageDecodeError):
+    """The decoded bytes are not UTF-8 JSON."""
+
+
+class NotAnObjectError(MessageDecodeError):
+    """The JSON document is not an object."""
+
+
+class UnknownTaskTypeError(MessageDecodeError):
+    """The ``type`` field names no known task kind."""
+
+
+class PayloadInvalidError(MessageDecodeError):
+    """The message is an object of a known type whose fields are invalid."""
+
+
+class MessageTooLargeError(MessageEncodeError, MessageDecodeError):
+    """Over the 64 KiB Azure Storage Queue limit; raised on encode and decode."""
+
+
+class ExpectationError(MessageError, AssertionError):
+    """A test expected a message that was not on the queue; an AssertionError
+    so pytest reports it as a failed assertion."""
+
+
+class ContractError(EduContractsError):
+    """Released contracts and their files."""
+
+
+class ContractFileError(ContractError):
+    """A contract file is unreadable or malformed."""
+
+
+class LockMismatchError(ContractError):
+    """A released file no longer matches the hash in the lock file."""
+
+
+class VersionError(ContractError):
+    """A contract version is unknown, malformed or already released."""
+
+
+class IncompatibleChangeError(ContractError):
+    """A change breaks a producer or a consumer under the configured mode."""
+
+
+class FactoryError(EduContractsError):
+    """A factory is misconfigured or cannot satisfy a schema rule."""
+
+
+class SeedError(EduContractsError):
+    """Seeding was refused (non-empty database) or failed."""
