@@ -1,0 +1,301 @@
+"""The queue message ``edu-api`` sends and ``edu-worker`` reads: ``QueueTaskMessage``.
+
+One message model per task kind, discriminated by ``type``; each carries a
+typed ``data`` payload. On the wire a message is base64 of its UTF-8 JSON
+(see ``edu_contracts.queue.codec``); this module only knows its shape.
+
+Why payloads and envelopes *ignore* unknown fields instead of forbidding them:
+queue messages are checked under FULL_TRANSITIVE compatibility, because the
+producer and the consumer deploy in any order. When a newer producer adds an
+optional field, an older consumer must still read the message. With
+``extra="forbid"`` that consumer would reject it (and poison a healthy
+message); with ``extra="ignore"`` it drops what it does not know. The JSON
+Schema then has an open content model (no ``additionalProperties: false``),
+which is what makes "add an optional field" compatible in both directions
+for the compatibility engine too. The price, a misspelt optional field
+passing silently, is paid by the producer's own tests, not by the queue.
+
+Why ``type`` has a default but is still required in the schema: the default
+lets Python code write ``DocumentProcessingMessage(data=...)``; the
+discriminated union nevertheless refuses a message without ``type``, so the
+published schema says so (see ``_require_type``).
+
+Envelope metadata (``message_id``, ``created_at``, ``contract_version``,
+``correlation_id``) is optional with defaults, so the seed's bare
+``{"type": ..., "data": {...}}`` stays valid forever.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
+from pydantic_core import CoreSchema
+
+__all__ = [
+    "CONTRACT_VERSION",
+    "MESSAGE_ADAPTER",
+    "MESSAGE_MODELS",
+    "TASK_TYPES",
+    "Detail",
+    "Difficulty",
+    "DocumentDeletionData",
+    "DocumentDeletionMessage",
+    "DocumentProcessingData",
+    "DocumentProcessingMessage",
+    "FlashcardGenerationData",
+    "FlashcardGenerationMessage",
+    "MindMapGenerationData",
+    "MindMapGenerationMessage",
+    "NoteGenerationData",
+    "NoteGenerationMessage",
+    "QueueTaskMessage",
+    "QuizGenerationData",
+    "QuizGenerationMessage",
+    "TaskEnvelope",
+    "message_json_schema",
+    "task_json_schemas",
+]
+
+CONTRACT_VERSION = "1.0.0"
+"""The contract version this code writes into ``contract_version`` by default."""
+
+_MAX_DOCUMENTS = 50
+"""Generation tasks name their sources; a bound keeps a message far below 64 KiB."""
+
+
+class Difficulty(StrEnum):
+    """How hard generated flashcards and quiz questions should be."""
+
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+class Detail(StrEnum):
+    """How much a generated note says about each topic."""
+
+    BRIEF = "brief"
+    STANDARD = "standard"
+    DETAILED = "detailed"
+
+
+Language = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        max_length=35,
+        description="BCP 47 language tag of the generated content, e.g. 'en' or 'pt-BR'.",
+    ),
+]
+DocumentIds = Annotated[
+    tuple[uuid.UUID, ...],
+    Field(
+        min_length=1,
+        max_length=_MAX_DOCUMENTS,
+        description="Documents of the project to generate from.",
+    ),
+]
+
+
+def _require_type(schema: dict[str, Any]) -> None:
+    """Publish ``type`` as required: the union cannot dispatch without it."""
+    required = schema.setdefault("required", [])
+    if "type" not in required:
+        required.insert(0, "type")
+
+
+class _Payload(BaseModel):
+    """Base of every ``data`` payload: immutable, tolerant of newer fields."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class TaskEnvelope(BaseModel):
+    """The envelope every message kind shares; subclassed once per kind."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        frozen=True,
+        json_schema_extra=_require_type,
+    )
+
+    message_id: uuid.UUID = Field(
+        default_factory=uuid.uuid4,
+        description="Producer-assigned identity, for idempotent consumers and tracing.",
+    )
+    created_at: AwareDatetime = Field(
+        default_factory=lambda: datetime.now(UTC),
+        description="When the producer built the message (timezone-aware).",
+    )
+    contract_version: str = Field(
+        default=CONTRACT_VERSION,
+        max_length=64,
+        description="Contract version the producer was built against.",
+    )
+    correlation_id: str | None = Field(
+        default=None,
+        max_length=256,
+        description="Request or trace id that caused this task, for log correlation.",
+    )
+
+
+# --- payloads ---------------------------------------------------------------
+
+
+class DocumentProcessingData(_Payload):
+    """Extract, chunk and embed an uploaded document (the seed's message)."""
+
+    document_id: uuid.UUID
+    project_id: uuid.UUID
+    user_id: uuid.UUID
+
+
+class DocumentDeletionData(_Payload):
+    """Remove a document's blob, segments and embeddings after the row is gone."""
+
+    document_id: uuid.UUID
+    project_id: uuid.UUID
+    user_id: uuid.UUID
+
+
+class _GenerationData(_Payload):
+    """What every generation task needs: whose, which project, which sources."""
+
+    project_id: uuid.UUID
+    user_id: uuid.UUID
+    document_ids: DocumentIds
+    language: Language = "en"
+
+
+class FlashcardGenerationData(_GenerationData):
+    """Generate a group of flashcards from the given documents."""
+
+    count: int = Field(default=20, ge=1, le=200, description="Number of flashcards.")
+    difficulty: Difficulty = Difficulty.MEDIUM
+
+
+class QuizGenerationData(_GenerationData):
+    """Generate a quiz from the given documents."""
+
+    count: int = Field(default=10, ge=1, le=100, description="Number of questions.")
+    difficulty: Difficulty = Difficulty.MEDIUM
+
+
+class NoteGenerationData(_GenerationData):
+    """Generate study notes from the given documents."""
+
+    detail: Detail = Detail.STANDARD
+
+
+class MindMapGenerationData(_GenerationData):
+    """Generate a mind map from the given documents."""
+
+    max_depth: int = Field(default=3, ge=1, le=6, description="Levels below the root.")
+
+
+# --- messages ---------------------------------------------------------------
+
+
+class DocumentProcessingMessage(TaskEnvelope):
+    """Ask the worker to process an uploaded document."""
+
+    type: Literal["document_processing"] = "document_processing"
+    data: DocumentProcessingData
+
+
+class FlashcardGenerationMessage(TaskEnvelope):
+    """Ask the worker to generate flashcards."""
+
+    type: Literal["flashcard_generation"] = "flashcard_generation"
+    data: FlashcardGenerationData
+
+
+class QuizGenerationMessage(TaskEnvelope):
+    """Ask the worker to generate a quiz."""
+
+    type: Literal["quiz_generation"] = "quiz_generation"
+    data: QuizGenerationData
+
+
+class NoteGenerationMessage(TaskEnvelope):
+    """Ask the worker to generate notes."""
+
+    type: Literal["note_generation"] = "note_generation"
+    data: NoteGenerationData
+
+
+class MindMapGenerationMessage(TaskEnvelope):
+    """Ask the worker to generate a mind map."""
+
+    type: Literal["mind_map_generation"] = "mind_map_generation"
+    data: MindMapGenerationData
+
+
+class DocumentDeletionMessage(TaskEnvelope):
+    """Ask the worker to clean up after a deleted document."""
+
+    type: Literal["document_deletion"] = "document_deletion"
+    data: DocumentDeletionData
+
+
+QueueTaskMessage = Annotated[
+    DocumentProcessingMessage
+    | FlashcardGenerationMessage
+    | QuizGenerationMessage
+    | NoteGenerationMessage
+    | MindMapGenerationMessage
+    | DocumentDeletionMessage,
+    Field(discriminator="type"),
+]
+"""Any task message; validate with ``MESSAGE_ADAPTER`` to dispatch on ``type``."""
+
+MESSAGE_ADAPTER: TypeAdapter[QueueTaskMessage] = TypeAdapter(QueueTaskMessage)
+"""Validates and serialises the union; built once because building is slow."""
+
+MESSAGE_MODELS: dict[str, type[TaskEnvelope]] = {
+    str(model.model_fields["type"].default): model
+    for model in (
+        DocumentProcessingMessage,
+        FlashcardGenerationMessage,
+        QuizGenerationMessage,
+        NoteGenerationMessage,
+        MindMapGenerationMessage,
+        DocumentDeletionMessage,
+    )
+}
+"""Message model per task type, in declaration order."""
+
+TASK_TYPES: tuple[str, ...] = tuple(MESSAGE_MODELS)
+"""Every ``type`` a consumer of this contract version understands."""
+
+
+class _Draft202012(GenerateJsonSchema):
+    """Pydantic's generator, stamping the dialect it already produces."""
+
+    def generate(self, schema: CoreSchema, mode: JsonSchemaMode = "validation") -> JsonSchemaValue:
+        generated = super().generate(schema, mode=mode)
+        return {"$schema": self.schema_dialect, **generated}
+
+
+def message_json_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of ``QueueTaskMessage``, as consumers validate it.
+
+    Generated by pydantic each call (a fresh dict the caller may mutate), in
+    validation mode because the contract is what a consumer accepts.
+    """
+    schema = MESSAGE_ADAPTER.json_schema(schema_generator=_Draft202012)
+    schema.setdefault("title", "QueueTaskMessage")
+    return schema
+
+
+def task_json_schemas() -> dict[str, dict[str, Any]]:
+    """JSON Schema (2020-12) of each task kind, keyed by its ``type``."""
+    return {
+        task_type: model.model_json_schema(schema_generator=_Draft202012)
+        for task_type, model in MESSAGE_MODELS.items()
+    }
