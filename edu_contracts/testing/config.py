@@ -69,27 +69,67 @@ class _Option:
 
 
 OPTIONS: tuple[_Option, ...] = (
-    _Option("backend", "where Postgres and Azurite come from: embedded (default; no Docker), "
-            "docker (testcontainers) or external (servers given by URL)", _backend, "embedded"),
-    _Option("postgres_url", "external backend: URL of a running Postgres with pgvector; the "
-            "plugin only creates and drops its own edu_* databases there", _str, None),
-    _Option("azure_connection_string", "external backend: Azure Storage connection string; the "
-            "plugin only creates and deletes its own edu-* queues there", _str, None),
-    _Option("azurite_bin", "path of an azurite-queue executable (default: PATH, then the "
-            "per-user cache, installing it there on first use)", _str, None),
-    _Option("postgres_image", "docker backend: Postgres+pgvector image",
-            _str, "pgvector/pgvector:pg17"),
-    _Option("azurite_image", "docker backend: Azurite image",
-            _str, "mcr.microsoft.com/azure-storage/azurite:3.35.0"),
-    _Option("reuse", "keep this project's services running between runs and find them again "
-            "(keyed on a hash of the migrations and models, so a changed schema is rebuilt)",
-            _bool, False, is_flag=True),
-    _Option("contract_version", "contract version every sent message is checked against "
-            "(default: the newest release shipped with edu-contracts)", _str, None),
-    _Option("record", "file to append every message sent through edu_queue to, as JSON lines "
-            "(the producer's recording for consumer verification)", _str, None),
+    _Option(
+        "backend",
+        "where Postgres and Azurite come from: embedded (default; no Docker), "
+        "docker (testcontainers) or external (servers given by URL)",
+        _backend,
+        "embedded",
+    ),
+    _Option(
+        "postgres_url",
+        "external backend: URL of a running Postgres with pgvector; the "
+        "plugin only creates and drops its own edu_* databases there",
+        _str,
+        None,
+    ),
+    _Option(
+        "azure_connection_string",
+        "external backend: Azure Storage connection string; the "
+        "plugin only creates and deletes its own edu-* queues there",
+        _str,
+        None,
+    ),
+    _Option(
+        "azurite_bin",
+        "path of an azurite-queue executable (default: PATH, then the "
+        "per-user cache, installing it there on first use)",
+        _str,
+        None,
+    ),
+    _Option(
+        "postgres_image", "docker backend: Postgres+pgvector image", _str, "pgvector/pgvector:pg17"
+    ),
+    _Option(
+        "azurite_image",
+        "docker backend: Azurite image",
+        _str,
+        "mcr.microsoft.com/azure-storage/azurite:3.35.0",
+    ),
+    _Option(
+        "reuse",
+        "keep this project's services running between runs and find them again "
+        "(keyed on a hash of the migrations and models, so a changed schema is rebuilt)",
+        _bool,
+        False,
+        is_flag=True,
+    ),
+    _Option(
+        "contract_version",
+        "contract version every sent message is checked against "
+        "(default: the newest release shipped with edu-contracts)",
+        _str,
+        None,
+    ),
+    _Option(
+        "record",
+        "file to append every message sent through edu_queue to, as JSON lines "
+        "(the producer's recording for consumer verification)",
+        _str,
+        None,
+    ),
     _Option("seed", "seed for edu_factories (same seed, same data)", _int, 0),
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)

@@ -86,10 +86,19 @@ def install_azurite(*, quiet: bool = False) -> Path:
                 flush=True,
             )
         result = subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix",
-             str(target), f"azurite@{AZURITE_VERSION}"],
-            capture_output=True, text=True,
-        )  # fmt: skip
+            [
+                npm,
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "--prefix",
+                str(target),
+                f"azurite@{AZURITE_VERSION}",
+            ],
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0 or not _cached_bin().exists():
             raise ToolNotFoundError(
                 f"npm could not install azurite@{AZURITE_VERSION}",
@@ -132,7 +141,7 @@ class EmbeddedAzurite:
                 "--skipApiVersionCheck",
                 "--loose",
                 "--silent",
-            ],  # fmt: skip
+            ],
             run_dir=self.run_dir,
             log_path=self.run_dir / "azurite.log",
             stop_signal=signal.SIGTERM,

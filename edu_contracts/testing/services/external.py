@@ -56,7 +56,8 @@ def parse_connection_string(conn: str) -> AzuriteInfo:
 
 
 def parse_external(config: EduConfig) -> Services:
-    assert config.postgres_url and config.azure_connection_string  # EduConfig checks
+    assert config.postgres_url
+    assert config.azure_connection_string
     return Services(
         parse_postgres_url(config.postgres_url),
         parse_connection_string(config.azure_connection_string),

@@ -70,10 +70,17 @@ def _run_as() -> tuple[int, int] | None:
     except KeyError:
         try:
             subprocess.run(
-                ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                 SYSTEM_USER],
-                check=True, capture_output=True,
-            )  # fmt: skip
+                [
+                    "useradd",
+                    "--system",
+                    "--no-create-home",
+                    "--shell",
+                    "/usr/sbin/nologin",
+                    SYSTEM_USER,
+                ],
+                check=True,
+                capture_output=True,
+            )
         except (OSError, subprocess.CalledProcessError) as exc:
             raise ServiceStartError(
                 f"Postgres cannot run as root and the system user {SYSTEM_USER!r} "
@@ -106,8 +113,19 @@ def _cached_cluster(bin_dir: Path, owner: tuple[int, int] | None) -> Path:
         partial.mkdir()
         if owner:
             os.chown(partial, *owner)
-        argv = [str(bin_dir / "initdb"), "-D", str(partial), "--auth=trust",
-                "-U", SUPERUSER, "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]  # fmt: skip
+        argv = [
+            str(bin_dir / "initdb"),
+            "-D",
+            str(partial),
+            "--auth=trust",
+            "-U",
+            SUPERUSER,
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+            "--no-instructions",
+        ]
         try:
             result = subprocess.run(
                 argv, capture_output=True, text=True, user=owner[0] if owner else None
@@ -146,7 +164,7 @@ class PostgresInfo:
 
 
 class EmbeddedPostgres:
-    """One private server: ``spawn()`` (fast, from the main thread), ``wait_ready()``, ``stop()``."""
+    """One private server: ``spawn()`` from the main thread, ``wait_ready()``, ``stop()``."""
 
     def __init__(self) -> None:
         self.bin_dir = postgres_bin_dir()
@@ -164,7 +182,7 @@ class EmbeddedPostgres:
                 "-p",
                 str(self.port),
                 *settings,
-            ],  # fmt: skip
+            ],
             run_dir=self.run_dir,
             log_path=self.run_dir / "postgres.log",
             uid=self.owner[0] if self.owner else None,
