@@ -1,0 +1,113 @@
+"""Per-run state: services, the migrated template database, cleanup.
+
+Kept in ``config.stash`` (not a module global) so that a pytester run
+inside a test run has its own. Under pytest-xdist the controller starts the
+services and builds the template once; each worker receives their address
+through ``workerinput`` and clones its own database from the template.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from edu_contracts.testing.config import EduConfig
+from edu_contracts.testing.janitor import DatabaseJanitor, new_run_id
+from edu_contracts.testing.services import AzuriteInfo, PostgresInfo, Services, running_services
+
+WORKERINPUT_KEY = "edu_contracts"
+TEMPLATE_LABEL = "template"
+
+
+@dataclass
+class RunState:
+    """Everything one pytest process knows about this run's services."""
+
+    config: EduConfig
+    run_id: str = field(default_factory=new_run_id)
+    worker_id: str = "main"
+    _services: Services | None = None
+    _template: str | None = None
+    _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
+    _janitor: DatabaseJanitor | None = None
+    owns_services: bool = True
+
+    # -- services -----------------------------------------------------------
+    def services(self) -> Services:
+        if self._services is None:
+            self._services = self._stack.enter_context(running_services(self.config))
+        return self._services
+
+    def janitor(self) -> DatabaseJanitor:
+        if self._janitor is None:
+            self._janitor = DatabaseJanitor(self.services().postgres, self.run_id)
+            self._stack.callback(self._drop_databases)
+        return self._janitor
+
+    def template(self) -> str:
+        """Name of the migrated template database, built on first use."""
+        if self._template is None:
+            from edu_contracts.db.migrate import upgrade
+
+            janitor = self.janitor()
+            url = janitor.create(TEMPLATE_LABEL)
+            upgrade(url)
+            self._template = janitor.name(TEMPLATE_LABEL)
+            janitor.mark_template(self._template)
+        return self._template
+
+    def worker_database(self) -> str:
+        """URL of this worker's migrated database, cloned from the template."""
+        return self.janitor().create(self._worker_label(), template=self.template())
+
+    def _worker_label(self) -> str:
+        return "db_" + "".join(c for c in self.worker_id.lower() if c.isalnum())
+
+    def _drop_databases(self) -> None:
+        if self._janitor is None:
+            return
+
+        def report(name: str, exc: Exception) -> None:
+            print(f"edu-contracts: could not drop {name}: {exc}", file=sys.stderr)
+
+        self._janitor.drop_all(on_error=report)
+
+    def close(self) -> None:
+        self._stack.close()
+
+    # -- xdist hand-over -----------------------------------------------------
+    def to_workerinput(self) -> str:
+        services = self.services()
+        template = self.template()
+        return json.dumps(
+            {
+                "run_id": self.run_id,
+                "template": template,
+                "backend": services.backend,
+                "postgres": vars(services.postgres),
+                "azurite": vars(services.azurite),
+            }
+        )
+
+    @classmethod
+    def from_workerinput(cls, config: EduConfig, raw: str, worker_id: str) -> RunState:
+        data: dict[str, Any] = json.loads(raw)
+        state = cls(config=config, run_id=data["run_id"], worker_id=worker_id)
+        state._services = Services(
+            PostgresInfo(**data["postgres"]), AzuriteInfo(**data["azurite"]), data["backend"]
+        )
+        state._template = data["template"]
+        state.owns_services = False
+        return state
+
+
+STATE_KEY = pytest.StashKey[RunState]()
+
+
+def run_state(config: pytest.Config) -> RunState:
+    return config.stash[STATE_KEY]

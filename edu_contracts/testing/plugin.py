@@ -1,0 +1,78 @@
+"""pytest plugin entry point (``pytest11``): options, run state, xdist hand-over.
+
+Installing ``edu-contracts[testing]`` activates it; the fixtures live in
+``edu_contracts.testing.fixtures``. Importing this module must stay cheap:
+a suite that uses none of the fixtures pays only for option parsing.
+Services start on first use of a fixture, never at import or configure time
+(except in an xdist controller, which starts them once for all workers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from edu_contracts.testing import config as _config
+from edu_contracts.testing._state import STATE_KEY, WORKERINPUT_KEY, RunState, run_state
+from edu_contracts.testing.fixtures import (
+    edu_azurite,
+    edu_config,
+    edu_connection,
+    edu_database_url,
+    edu_engine,
+    edu_postgres,
+    edu_services,
+    edu_session,
+    edu_sessionmaker,
+)
+
+__all__ = [
+    "edu_azurite",
+    "edu_config",
+    "edu_connection",
+    "edu_database_url",
+    "edu_engine",
+    "edu_postgres",
+    "edu_services",
+    "edu_session",
+    "edu_sessionmaker",
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    _config.register(parser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    settings = _config.read_config(config)
+    workerinput: dict[str, Any] | None = getattr(config, "workerinput", None)
+    if workerinput is not None and WORKERINPUT_KEY in workerinput:
+        state = RunState.from_workerinput(
+            settings, workerinput[WORKERINPUT_KEY], workerinput.get("workerid", "gw")
+        )
+    else:
+        state = RunState(config=settings)
+    config.stash[STATE_KEY] = state
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist controller hook: start services once and hand them to each worker."""
+    state = run_state(node.config)
+    node.workerinput[WORKERINPUT_KEY] = state.to_workerinput()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(STATE_KEY, None)
+    if state is not None:
+        state.close()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    state = config.stash.get(STATE_KEY, None)
+    if state is None:
+        return None
+    cfg = state.config
+    return f"edu-contracts: backend={cfg.backend} run={state.run_id} reuse={cfg.reuse}"
