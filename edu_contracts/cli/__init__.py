@@ -1,0 +1,75 @@
+"""The ``edu-contracts`` command line; commands are verbs.
+
+Exit codes, for every command: 0 the check holds, 1 it does not
+(incompatible, drift, failed verification), 2 bad input or usage. An
+``EduContractsError`` is printed as what/where/fix without a traceback.
+
+Each command lives in its own module exposing ``register(subparsers)``,
+which adds a parser whose ``handler`` default returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from edu_contracts import __version__
+from edu_contracts.cli._common import EXIT_USAGE, console
+from edu_contracts.errors import EduContractsError
+
+# module names under edu_contracts.cli, in the order `--help` lists them
+_COMMAND_MODULES = (
+    "install",
+    "db",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="edu-contracts",
+        description="Contracts, compatibility checks and real services for the edu platform.",
+    )
+    parser.add_argument("--version", action="version", version=f"edu-contracts {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers.required = True
+    for name in _COMMAND_MODULES:
+        module = importlib.import_module(f"edu_contracts.cli.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def print_error(exc: EduContractsError) -> None:
+    from rich.markup import escape
+
+    err = console(stderr=True)
+    err.print(f"[bold red]error:[/] {escape(exc.message)}")
+    if exc.where:
+        err.print(f"  [dim]where:[/] {escape(exc.where)}")
+    if exc.fix:
+        err.print(f"  [dim]fix:[/] {escape(exc.fix)}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except EduContractsError as exc:
+        print_error(exc)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
