@@ -33,3 +33,10 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     session.install("-e", ".[dev]")
     session.run("mypy", "--strict", "edu_contracts")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Every benchmark in bench/, peers in the same run; writes bench/RESULTS.md."""
+    session.install("-e", ".[dev,bench]")
+    session.run("python", "bench/run.py", *session.posargs)
