@@ -31,7 +31,8 @@ def main(argv: list[str]) -> int:
         t0 = time.perf_counter()
         try:
             spec = importlib.util.spec_from_file_location(path.stem, path)
-            assert spec is not None and spec.loader is not None
+            assert spec is not None
+            assert spec.loader is not None
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
             tables: list[BenchTable] = module.run()
