@@ -56,13 +56,15 @@ def build_containers(config: EduConfig) -> tuple[Any, Any]:
 
 
 @contextlib.contextmanager
-def docker_services(config: EduConfig) -> Iterator[Services]:  # pragma: no cover - needs Docker
-    postgres, azurite = build_containers(config)
+def docker_services(config: EduConfig) -> Iterator[Services]:
     with contextlib.ExitStack() as stack:
         try:
+            postgres, azurite = build_containers(config)
             stack.enter_context(postgres)
             stack.enter_context(azurite)
-        except Exception as exc:
+        except MissingDependencyError:
+            raise
+        except Exception as exc:  # docker-py and testcontainers raise many kinds
             raise ServiceStartError(
                 f"the docker backend could not start its containers: {exc}",
                 where=f"images {config.postgres_image}, {config.azurite_image}",
