@@ -1,0 +1,92 @@
+"""Project-scoped nearest-neighbour search over document segments.
+
+The HNSW index is built on ``embedding_vector::halfvec(3072)`` (pgvector
+cannot index ``vector`` this wide), and Postgres only uses an expression
+index when the query contains the *same* expression. So the distance here is
+computed on that cast, with the query vector cast to ``halfvec(3072)`` too;
+ordering by ``embedding_vector <=> :q`` would silently scan every row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from pgvector.sqlalchemy import HALFVEC
+from sqlalchemy.orm import Session
+
+from edu_contracts.db.base import EMBEDDING_DIM
+from edu_contracts.db.errors import VectorDimensionError
+from edu_contracts.db.models.document import DocumentSegment
+
+__all__ = ["embedding_halfvec", "nearest_segments", "nearest_segments_query"]
+
+_HALFVEC = HALFVEC(EMBEDDING_DIM)
+
+
+def embedding_halfvec() -> sa.ColumnElement[Any]:
+    """``embedding_vector::halfvec(3072)``: the expression the HNSW index covers."""
+    return sa.cast(DocumentSegment.embedding_vector, _HALFVEC)
+
+
+def _check(query_vector: Sequence[float], limit: int) -> list[float]:
+    values = [float(v) for v in query_vector]
+    if len(values) != EMBEDDING_DIM:
+        raise VectorDimensionError(
+            f"query vector has {len(values)} dimensions, expected {EMBEDDING_DIM}",
+            where="nearest_segments(query_vector=...)",
+            fix="embed the query with the same model that embedded the segments",
+        )
+    if limit < 1:
+        raise VectorDimensionError(
+            f"limit must be at least 1, got {limit}",
+            where="nearest_segments(limit=...)",
+            fix="pass a positive limit",
+        )
+    return values
+
+
+def nearest_segments_query(
+    *, project_id: uuid.UUID, query_vector: Sequence[float], limit: int = 10
+) -> sa.Select[DocumentSegment, float]:
+    """The SELECT behind :func:`nearest_segments`, for EXPLAIN or composition.
+
+    Rows come back as ``(segment, cosine_distance)``, nearest first;
+    segments without an embedding are never returned.
+    """
+    values = _check(query_vector, limit)
+    query = sa.cast(sa.bindparam("query_vector", values, type_=_HALFVEC), _HALFVEC)
+    distance = embedding_halfvec().cosine_distance(query).label("distance")
+    return (
+        sa.select(DocumentSegment, distance)
+        .where(DocumentSegment.project_id == project_id)
+        .where(DocumentSegment.embedding_vector.is_not(None))
+        .order_by(distance)
+        .limit(limit)
+    )
+
+
+def nearest_segments(
+    session: Session,
+    *,
+    project_id: uuid.UUID,
+    query_vector: Sequence[float],
+    limit: int = 10,
+) -> list[tuple[DocumentSegment, float]]:
+    """The ``limit`` segments of ``project_id`` closest to ``query_vector``.
+
+    The HNSW index is global while the project filter is applied to its
+    candidates, so on a large table a small project could get fewer than
+    ``limit`` rows. pgvector 0.8's iterative scan keeps walking the graph
+    until enough rows pass the filter; it is switched on for this
+    transaction only (``SET LOCAL``), in strict order so distances stay
+    sorted.
+    """
+    statement = nearest_segments_query(
+        project_id=project_id, query_vector=query_vector, limit=limit
+    )
+    session.execute(sa.text("SET LOCAL hnsw.iterative_scan = strict_order"))
+    rows = session.execute(statement).tuples()
+    return [(segment, float(distance)) for segment, distance in rows]

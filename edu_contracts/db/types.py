@@ -1,0 +1,50 @@
+"""Column types that carry pydantic models in and out of JSONB.
+
+A JSONB column typed ``dict`` lets any service write any shape; this type
+makes the pydantic model from :mod:`edu_contracts.schemas.jsonb` the column's
+contract: values are validated when bound and again when loaded, so a row
+written by an older or buggy producer fails loudly at the reader instead of
+deep inside a template.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+__all__ = ["PydanticJSONB"]
+
+
+class PydanticJSONB(TypeDecorator[Any]):
+    """JSONB holding values of ``pydantic_type`` (a model, or e.g. a tuple of models).
+
+    ``pydantic_type`` is kept on the instance (and is hashable) so the type
+    can take part in SQLAlchemy's statement cache; the adapter is derived.
+    """
+
+    impl = JSONB
+    cache_ok = True
+
+    def __init__(self, pydantic_type: Any) -> None:
+        super().__init__()
+        self.pydantic_type = pydantic_type
+        self._adapter: TypeAdapter[Any] = TypeAdapter(pydantic_type)
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        # Validate even already-built models: a plain dict or list assigned
+        # to the attribute must not slip into the column unchecked.
+        return self._adapter.dump_python(self._adapter.validate_python(value), mode="json")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return self._adapter.validate_python(value)
+
+    def __repr__(self) -> str:
+        return f"PydanticJSONB({self.pydantic_type!r})"
