@@ -10,15 +10,24 @@ from __future__ import annotations
 
 import contextlib
 import json
+import secrets
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from edu_contracts.testing.config import EduConfig
-from edu_contracts.testing.janitor import DatabaseJanitor, new_run_id
-from edu_contracts.testing.services import AzuriteInfo, PostgresInfo, Services, running_services
+
+if TYPE_CHECKING:
+    from edu_contracts.testing.janitor import DatabaseJanitor
+    from edu_contracts.testing.services import Services
+
+
+def new_run_id() -> str:
+    """Eight hex digits: short enough for names, random enough not to collide."""
+    return secrets.token_hex(4)
+
 
 WORKERINPUT_KEY = "edu_contracts"
 TEMPLATE_LABEL = "template"
@@ -40,11 +49,15 @@ class RunState:
     # -- services -----------------------------------------------------------
     def services(self) -> Services:
         if self._services is None:
+            from edu_contracts.testing.services import running_services
+
             self._services = self._stack.enter_context(running_services(self.config))
         return self._services
 
     def janitor(self) -> DatabaseJanitor:
         if self._janitor is None:
+            from edu_contracts.testing.janitor import DatabaseJanitor
+
             self._janitor = DatabaseJanitor(self.services().postgres, self.run_id)
             self._stack.callback(self._drop_databases)
         return self._janitor
@@ -96,6 +109,8 @@ class RunState:
 
     @classmethod
     def from_workerinput(cls, config: EduConfig, raw: str, worker_id: str) -> RunState:
+        from edu_contracts.testing.services import AzuriteInfo, PostgresInfo, Services
+
         data: dict[str, Any] = json.loads(raw)
         state = cls(config=config, run_id=data["run_id"], worker_id=worker_id)
         state._services = Services(

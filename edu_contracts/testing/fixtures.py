@@ -17,23 +17,32 @@ edu_engine             session    SQLAlchemy ``Engine`` on it
 edu_connection         function   a connection inside a transaction rolled back
 edu_session            function   ``Session`` on it; ``commit()`` is a savepoint
 edu_sessionmaker       function   sessionmaker bound the same way, for app code
+edu_queue              function   ``EduQueue``: own queue; contract-checked, recorded
 =====================  =========  ==============================================
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from edu_contracts.testing._state import run_state
-from edu_contracts.testing.config import EduConfig
-from edu_contracts.testing.janitor import DatabaseJanitor
-from edu_contracts.testing.services import AzuriteInfo, PostgresInfo, Services
+
+# Heavy libraries (SQLAlchemy, the Azure SDK) are imported inside the
+# fixtures: a suite that never uses them must not pay ~1 s at start-up.
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from edu_contracts.testing.config import EduConfig
+    from edu_contracts.testing.janitor import DatabaseJanitor
+    from edu_contracts.testing.queues import EduQueue
+    from edu_contracts.testing.services import AzuriteInfo, PostgresInfo, Services
 
 
 @dataclass
@@ -83,6 +92,8 @@ def edu_database_url(request: pytest.FixtureRequest, edu_services: Services) -> 
 
 @pytest.fixture(scope="session")
 def edu_engine(edu_database_url: str) -> Iterator[Engine]:
+    from sqlalchemy import create_engine
+
     engine = create_engine(edu_database_url, pool_pre_ping=False)
     yield engine
     engine.dispose()
@@ -112,6 +123,8 @@ def edu_connection(edu_engine: Engine, edu_services: Services) -> Iterator[Conne
 
 @pytest.fixture
 def edu_sessionmaker(edu_connection: Connection) -> sessionmaker[Session]:
+    from sqlalchemy.orm import sessionmaker
+
     return sessionmaker(
         bind=edu_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
@@ -121,3 +134,30 @@ def edu_sessionmaker(edu_connection: Connection) -> sessionmaker[Session]:
 def edu_session(edu_sessionmaker: sessionmaker[Session]) -> Iterator[Session]:
     with edu_sessionmaker() as session:
         yield session
+
+
+_queue_counter = itertools.count(1)
+
+
+@pytest.fixture
+def edu_queue(
+    request: pytest.FixtureRequest, edu_services: Services, edu_config: EduConfig
+) -> Iterator[EduQueue]:
+    """A fresh queue (and ``-poison`` sibling) for this test only, deleted afterwards."""
+    from edu_contracts.queue import TaskQueue
+    from edu_contracts.testing.queues import EduQueue
+
+    edu_services.check_alive()
+    state = run_state(request.config)
+    worker = "".join(c for c in state.worker_id.lower() if c.isalnum())
+    name = f"edu-{state.run_id}-{worker}-{next(_queue_counter)}"
+    tasks = TaskQueue.from_connection_string(edu_services.azurite.connection_string, name)
+    tasks.create()
+    queue = EduQueue(
+        tasks,
+        contract_version=edu_config.contract_version,
+        record=edu_config.record,
+        test_id=request.node.nodeid,
+    )
+    yield queue
+    queue.finish()

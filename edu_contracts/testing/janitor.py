@@ -9,7 +9,6 @@ can never lose data to a test run.
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,11 +19,6 @@ from edu_contracts.errors import ServiceError, UnsafeOperationError
 from edu_contracts.testing.services import PostgresInfo
 
 _LABEL = re.compile(r"^[a-z0-9_]{1,30}$")
-
-
-def new_run_id() -> str:
-    """Eight hex digits: short enough for names, random enough not to collide."""
-    return secrets.token_hex(4)
 
 
 @dataclass
