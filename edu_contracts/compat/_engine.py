@@ -1,0 +1,127 @@
+"""Public comparisons: one pair of versions, or a new version against a history.
+
+BACKWARD diffs old (writer) against new (reader); FORWARD is the same diff
+with the roles swapped; FULL does both. The rule set only decides which
+kinds count as breaking, so the same walk serves STRICT and LENIENT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from edu_contracts.compat import _diff
+from edu_contracts.compat._context import Context, RawFinding, pointer_of
+from edu_contracts.compat._load import Loader
+from edu_contracts.compat.findings import Finding, Report
+from edu_contracts.compat.kinds import CATALOG, describe
+from edu_contracts.compat.modes import CompatibilityMode, Direction, RuleSet
+from edu_contracts.errors import ConfigurationError
+
+__all__ = ["compare", "compare_history"]
+
+Schema = Mapping[str, Any] | bool
+
+
+def _diff_pair(old: Schema, new: Schema, rules: RuleSet) -> list[RawFinding]:
+    """Findings for a reader of ``new`` given data written with ``old``."""
+    ctx = Context.root(rules, _diff.compare)
+    ctx.compare(Loader(old, "writer").root(), Loader(new, "reader").root())
+    return _dedupe(ctx.found)
+
+
+def _dedupe(found: list[RawFinding]) -> list[RawFinding]:
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    kept = []
+    for f in found:
+        key = (f.kind.value, f.path)
+        if key not in seen:
+            seen.add(key)
+            kept.append(f)
+    return kept
+
+
+def _word(raw: RawFinding, direction: Direction, rules: RuleSet, against: int | None) -> Finding:
+    writer, reader = (
+        ("old schema", "new schema")
+        if direction is Direction.BACKWARD
+        else ("new schema", "old schema")
+    )
+    compatible = raw.kind.compatible_under(rules)
+    return Finding(
+        change=raw.kind,
+        pointer=pointer_of(raw.path),
+        message=describe(raw.kind, raw.detail, writer, reader),
+        breaks="nobody" if compatible else direction.breaks,
+        direction=direction,
+        safe_path=CATALOG[raw.kind].safe_path,
+        compatible=compatible,
+        against=against,
+    )
+
+
+def _check(
+    old: Schema,
+    new: Schema,
+    mode: CompatibilityMode,
+    rules: RuleSet,
+    against: int | None,
+    examples: bool,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    for direction in mode.directions:
+        writer, reader = (old, new) if direction is Direction.BACKWARD else (new, old)
+        worded = [_word(r, direction, rules, against) for r in _diff_pair(writer, reader, rules)]
+        if examples and not all(f.compatible for f in worded):
+            from edu_contracts.compat.examples import attach_counterexamples
+
+            worded = attach_counterexamples(worded, writer, reader, hints=(old, new))
+        findings.extend(worded)
+    return findings
+
+
+def compare(
+    old: Schema,
+    new: Schema,
+    mode: CompatibilityMode = CompatibilityMode.BACKWARD,
+    rules: RuleSet = RuleSet.STRICT,
+    *,
+    examples: bool = True,
+) -> Report:
+    """Judge a new schema version against the previous one.
+
+    Transitive modes need the whole history; given here, they compare with
+    ``old`` alone, which is the whole history when there is one earlier
+    version. ``examples=False`` skips the search for counterexamples of
+    breaking findings, for callers that need only the verdict fast.
+    """
+    return Report(tuple(_check(old, new, mode, rules, None, examples)), mode, rules)
+
+
+def compare_history(
+    history: Sequence[Schema],
+    new: Schema,
+    mode: CompatibilityMode = CompatibilityMode.FULL_TRANSITIVE,
+    rules: RuleSet = RuleSet.STRICT,
+    *,
+    examples: bool = True,
+) -> Report:
+    """Judge a new version against earlier ones, oldest first.
+
+    Non-transitive modes look at the latest earlier version only, like the
+    registry; transitive modes at all of them, and each finding records the
+    index of the version it concerns in ``against``.
+    """
+    if isinstance(history, Mapping) or not isinstance(history, Sequence):
+        raise ConfigurationError(
+            "compare_history takes a sequence of earlier schema versions, oldest first",
+            where="history",
+            fix="pass [v1, v2, ...]; to compare two versions use compare(old, new)",
+        )
+    if not history:
+        return Report((), mode, rules)
+    indexes = range(len(history)) if mode.transitive else [len(history) - 1]
+    findings: list[Finding] = []
+    for index in indexes:
+        findings.extend(_check(history[index], new, mode, rules, index, examples))
+    return Report(tuple(findings), mode, rules)
