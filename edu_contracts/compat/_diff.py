@@ -132,9 +132,9 @@ def _out_of_combination(ctx: Context, old: CombinedNode, new: Node) -> bool:
 
 def _annotations(ctx: Context, old: Node, new: Node) -> None:
     if old.id != new.id:
-        ctx.add(K.ID_CHANGED, old=old.id, new=new.id)
+        ctx.add(K.ID_CHANGED, old=old.id or "(none)", new=new.id or "(none)")
     if old.title != new.title:
-        ctx.add(K.TITLE_CHANGED, old=old.title, new=new.title)
+        ctx.add(K.TITLE_CHANGED, old=old.title or "(none)", new=new.title or "(none)")
     if old.description != new.description:
         ctx.add(K.DESCRIPTION_CHANGED)
     if old.has_default != new.has_default or (
