@@ -21,8 +21,16 @@ from edu_contracts.errors import EduContractsError
 
 # module names under edu_contracts.cli, in the order `--help` lists them
 _COMMAND_MODULES = (
+    "verify",
     "install",
     "db",
+    "check",
+    "compat",
+    "diff",
+    "release",
+    "lock",
+    "export",
+    "drift",
 )
 
 

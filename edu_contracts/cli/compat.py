@@ -1,0 +1,83 @@
+"""``edu-contracts compat OLD.json NEW.json``: are two JSON Schema files compatible?
+
+For schemas outside the registry (another team's, a draft in review). The
+files are read defensively: a missing, empty, non-JSON, non-object or huge
+file is a clear error naming the file, exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+
+from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console
+from edu_contracts.cli.check import add_format_option, print_report
+from edu_contracts.compat.modes import CompatibilityMode, RuleSet
+from edu_contracts.errors import ContractFileError, EduContractsError
+
+_MODES = [m.value.lower() for m in CompatibilityMode]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "compat", help="compare two JSON Schema files under a compatibility mode"
+    )
+    parser.add_argument("old", type=Path, metavar="OLD.json", help="the earlier schema")
+    parser.add_argument("new", type=Path, metavar="NEW.json", help="the proposed schema")
+    parser.add_argument(
+        "--mode",
+        type=str.lower,
+        choices=_MODES,
+        default="backward",
+        help="Confluent compatibility level (default: backward)",
+    )
+    parser.add_argument(
+        "--rules",
+        type=str.lower,
+        choices=[r.value.lower() for r in RuleSet],
+        default="strict",
+        help="strict (Confluent's default) or lenient about open content models",
+    )
+    add_format_option(parser)
+    parser.set_defaults(handler=_handle)
+
+
+def _compare(old: dict[str, Any], new: dict[str, Any], args: argparse.Namespace) -> Any:
+    from edu_contracts.compat import compare
+
+    mode, rules = CompatibilityMode(args.mode.upper()), RuleSet(args.rules.upper())
+    try:
+        return compare(old, new, mode, rules)
+    except EduContractsError:
+        raise
+    except (RecursionError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        # A schema the engine cannot walk is bad input, not a crash to show.
+        raise ContractFileError(
+            f"cannot compare these schemas: {type(exc).__name__}: {exc}",
+            where=f"{args.old} / {args.new}",
+            fix="check that both files are JSON Schema (2020-12 or draft-07) documents",
+        ) from exc
+
+
+def _handle(args: argparse.Namespace) -> int:
+    from edu_contracts.registry.files import read_json
+
+    old, new = read_json(args.old), read_json(args.new)
+    report = _compare(old, new, args)
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        out = console()
+        verdict = "[green]compatible[/]" if report.compatible else "[bold red]BREAKING[/]"
+        out.print(
+            f"{verdict}  {escape(str(args.new))} vs {escape(str(args.old))}  "
+            f"{report.mode.value} ({report.rules.value.lower()} rules)"
+        )
+        print_report(report, out, version_of=lambda _f: str(args.old))
+        if not report.findings:
+            out.print("  no differences")
+    return EXIT_OK if report.compatible else EXIT_FAILED
