@@ -11,16 +11,17 @@ import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console
-from edu_contracts.compat.findings import Finding, Report
-from edu_contracts.compat.modes import Direction
-from edu_contracts.registry.check import CheckResult, SubjectResult
+
+if TYPE_CHECKING:  # imported lazily: `--help` must not pay for SQLAlchemy and pydantic
+    from rich.console import Console
+
+    from edu_contracts.compat.findings import Finding, Report
+    from edu_contracts.registry.check import CheckResult, SubjectResult
 
 __all__ = ["add_contracts_option", "add_format_option", "print_check", "print_report", "register"]
 
@@ -79,6 +80,8 @@ def _handle(args: argparse.Namespace) -> int:
 
 def _breaks(subject: str, finding: Finding, version: str) -> str:
     """Who breaks, in the words of the people deploying."""
+    from edu_contracts.compat.modes import Direction
+
     if finding.compatible:
         return "nobody"
     if subject.startswith("messages"):
@@ -134,6 +137,8 @@ def _verdict(subject: SubjectResult) -> str:
 
 def print_check(result: CheckResult, out: Console) -> None:
     """A summary table of every subject, then the findings of each that changed."""
+    from rich.table import Table
+
     if not result.subjects:
         out.print(f"{escape(result.title)}: nothing released yet, nothing to break")
         return

@@ -1,0 +1,273 @@
+"""``check`` and ``diff``: the current code (or a release) against released contracts.
+
+Each subject is judged under its own mode (see :mod:`.config`): one subject
+per message kind (``messages/<type>``), one for the table snapshot
+(``tables``), and ``examples``, which replays every release's golden
+messages through today's decoder, because "the schema diff says compatible"
+and "the code still reads old messages" are two claims worth checking apart.
+
+A task kind that appears or disappears is judged here, not by the schema
+engine: the union of kinds gained or lost an alternative, which breaks old
+consumers (a new kind) or new consumers of queued messages (a removed one).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from edu_contracts.compat import ChangeKind, CompatibilityMode, Direction, Finding, Report
+from edu_contracts.compat import compare_history as compare_schema_history
+from edu_contracts.compat.tables import compare_table_history
+from edu_contracts.registry.config import mode_for
+from edu_contracts.registry.export import MESSAGES_DIR, TABLES_FILE, message_files
+from edu_contracts.registry.lock import verify_lock
+from edu_contracts.registry.store import ContractStore, default_store
+from edu_contracts.registry.versions import Version, parse_version
+
+__all__ = ["CHECK_FORMAT", "CURRENT", "CheckResult", "SubjectResult", "check", "diff"]
+
+CHECK_FORMAT = 1
+CURRENT = "current"
+"""Pseudo-version naming the working code in ``diff``."""
+
+
+@dataclass(frozen=True)
+class SubjectResult:
+    """The verdict on one subject against the versions it was compared with."""
+
+    subject: str
+    mode: CompatibilityMode
+    versions: tuple[str, ...]
+    """Versions compared against, oldest first; ``Finding.against`` indexes it."""
+    report: Report
+    problems: tuple[str, ...] = ()
+    """Failures that are not schema findings (a golden message that no longer decodes)."""
+
+    @property
+    def compatible(self) -> bool:
+        return self.report.compatible and not self.problems
+
+    def version_of(self, finding: Finding) -> str:
+        """The release a finding concerns."""
+        if finding.against is not None and finding.against < len(self.versions):
+            return self.versions[finding.against]
+        return self.versions[-1] if self.versions else "?"
+
+    def to_dict(self) -> dict[str, Any]:
+        report = self.report.to_dict()
+        for raw, finding in zip(report["findings"], self.report.findings, strict=True):
+            raw["against_version"] = self.version_of(finding)
+        return {
+            "subject": self.subject,
+            "mode": self.mode.value,
+            "against": list(self.versions),
+            "compatible": self.compatible,
+            "problems": list(self.problems),
+            "report": report,
+        }
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """All subjects of one ``check`` or ``diff``.
+
+    ``to_dict()`` (format 1) is what CI consumes::
+
+        {"format": 1, "title": "current code vs 1.0.0", "baseline": "1.0.0",
+         "compatible": bool,
+         "summary": {"subjects": int, "incompatible": int, "breaking_findings": int},
+         "subjects": [{"subject": "messages/document_processing",
+                       "mode": "FULL_TRANSITIVE", "against": ["1.0.0"],
+                       "compatible": bool, "problems": [str],
+                       "report": <Report.to_dict(), each finding plus "against_version">}]}
+    """
+
+    title: str
+    baseline: str | None
+    subjects: tuple[SubjectResult, ...] = field(default=())
+
+    @property
+    def compatible(self) -> bool:
+        return all(s.compatible for s in self.subjects)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": CHECK_FORMAT,
+            "title": self.title,
+            "baseline": self.baseline,
+            "compatible": self.compatible,
+            "summary": {
+                "subjects": len(self.subjects),
+                "incompatible": sum(not s.compatible for s in self.subjects),
+                "breaking_findings": sum(len(s.report.breaking) for s in self.subjects),
+            },
+            "subjects": [s.to_dict() for s in self.subjects],
+        }
+
+
+def _kind_finding(task_type: str, added: bool, direction: Direction, against: int) -> Finding:
+    breaks = (added and direction is Direction.FORWARD) or (
+        not added and direction is Direction.BACKWARD
+    )
+    if added:
+        message = f"task type {task_type!r} added; consumers that predate it reject it as unknown"
+        safe = f"ship consumers that handle {task_type!r} first, then producers that send it"
+    else:
+        message = (
+            f"task type {task_type!r} removed; messages of that type still queued or sent by "
+            "older producers are rejected"
+        )
+        safe = "stop producing it, drain the queues, and remove it in a major release"
+    return Finding(
+        change=ChangeKind.SUM_TYPE_NARROWED if breaks else ChangeKind.SUM_TYPE_EXTENDED,
+        pointer="#",
+        message=message,
+        breaks=direction.breaks if breaks else "nobody",
+        direction=direction,
+        safe_path=safe if breaks else "safe as is",
+        compatible=not breaks,
+        against=against,
+    )
+
+
+def _message_subjects(
+    history: Sequence[tuple[str, dict[str, dict[str, Any]]]],
+    current: dict[str, dict[str, Any]],
+    modes: dict[str, CompatibilityMode],
+    *,
+    transitive_history: bool,
+) -> list[SubjectResult]:
+    kinds = sorted({k for _, schemas in history for k in schemas} | set(current))
+    results = []
+    for kind in kinds:
+        subject = f"{MESSAGES_DIR}/{kind}"
+        mode = mode_for(subject, modes)
+        earlier = [(v, schemas[kind]) for v, schemas in history if kind in schemas]
+        if not (mode.transitive and transitive_history):
+            earlier = earlier[-1:]
+        versions = tuple(v for v, _ in earlier)
+        if kind not in current or not earlier:
+            findings = tuple(
+                _kind_finding(kind, kind in current, direction, len(history) - 1)
+                for direction in mode.directions
+            )
+            versions = tuple(v for v, _ in history[-1:])
+            report = Report(findings, mode)
+        else:
+            report = compare_schema_history([s for _, s in earlier], current[kind], mode)
+        results.append(SubjectResult(subject, mode, versions, report))
+    return results
+
+
+def _tables_subject(
+    history: Sequence[tuple[str, dict[str, Any]]],
+    current: dict[str, Any],
+    modes: dict[str, CompatibilityMode],
+    *,
+    transitive_history: bool,
+) -> SubjectResult:
+    mode = mode_for("tables", modes)
+    earlier = list(history) if mode.transitive and transitive_history else list(history[-1:])
+    report = compare_table_history([s for _, s in earlier], current, mode)
+    return SubjectResult("tables", mode, tuple(v for v, _ in earlier), report)
+
+
+def _examples_subject(store: ContractStore, versions: Sequence[Version]) -> SubjectResult:
+    """Every golden message of every release validates against its release and
+    still decodes with the current code."""
+    from jsonschema import Draft202012Validator
+
+    from edu_contracts.errors import MessageDecodeError
+    from edu_contracts.queue.codec import decode
+
+    problems = []
+    for version in versions:
+        validator = Draft202012Validator(store.message_schema(version))
+        for name, message in store.examples(version).items():
+            where = f"{version}/examples/{name}"
+            error = next(iter(validator.iter_errors(message)), None)
+            if error is not None:
+                problems.append(f"{where}: does not validate against {version}: {error.message}")
+            wire = base64.b64encode(json.dumps(message).encode()).decode()
+            try:
+                decode(wire)
+            except MessageDecodeError as exc:
+                problems.append(f"{where}: the current code cannot decode it: {exc.message}")
+    return SubjectResult(
+        "examples",
+        CompatibilityMode.FULL_TRANSITIVE,
+        tuple(str(v) for v in versions),
+        Report(mode=CompatibilityMode.FULL_TRANSITIVE),
+        tuple(problems),
+    )
+
+
+def _task_schemas(files: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    from edu_contracts.registry.export import UNION_FILE
+
+    prefix = f"{MESSAGES_DIR}/"
+    return {
+        path[len(prefix) : -len(".json")]: schema
+        for path, schema in files.items()
+        if path.startswith(prefix) and path != UNION_FILE
+    }
+
+
+def check(store: ContractStore | None = None) -> CheckResult:
+    """The current code against the released contracts (lock verified first).
+
+    Each subject compares with the latest release, or with every release when
+    its mode is transitive. With nothing released there is nothing to break.
+    """
+    from edu_contracts.compat.snapshot import snapshot_metadata
+
+    store = store or default_store()
+    verify_lock(store.root, raise_on_problem=True)
+    versions = store.versions()
+    if not versions:
+        return CheckResult("current code (no release yet)", None)
+    modes = store.modes()
+    message_history = [(str(v), store.task_schemas(v)) for v in versions]
+    table_history = [(str(v), store.tables(v)) for v in versions]
+    subjects = _message_subjects(
+        message_history, _task_schemas(message_files()), modes, transitive_history=True
+    )
+    subjects.append(
+        _tables_subject(table_history, snapshot_metadata(), modes, transitive_history=True)
+    )
+    subjects.append(_examples_subject(store, versions))
+    return CheckResult(f"current code vs {versions[-1]}", str(versions[-1]), tuple(subjects))
+
+
+def diff(old: str, new: str, store: ContractStore | None = None) -> CheckResult:
+    """Release ``old`` against release ``new`` (or ``"current"``), each subject in its mode.
+
+    Only the two versions are compared, even for transitive modes: this
+    answers "what changed between these two", not "may this be released".
+    """
+    from edu_contracts.compat.snapshot import snapshot_metadata
+
+    store = store or default_store()
+    old_version = str(parse_version(old, where="VERSION_A"))
+    store.folder(old_version)
+    if new == CURRENT:
+        new_messages, new_tables = _task_schemas(message_files()), snapshot_metadata()
+    else:
+        new_version = str(parse_version(new, where="VERSION_B"))
+        new_messages, new_tables = store.task_schemas(new_version), store.tables(new_version)
+    modes = store.modes()
+    history = [(old_version, store.task_schemas(old_version))]
+    subjects = _message_subjects(history, new_messages, modes, transitive_history=False)
+    subjects.append(
+        _tables_subject(
+            [(old_version, store.load(old_version, TABLES_FILE))],
+            new_tables,
+            modes,
+            transitive_history=False,
+        )
+    )
+    return CheckResult(f"{new} vs {old_version}", old_version, tuple(subjects))
