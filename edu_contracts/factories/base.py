@@ -1,0 +1,409 @@
+"""``EduFactory``: polyfactory's build pipeline, made to respect the canonical schema.
+
+polyfactory alone ignores CHECK and UNIQUE rules, fills foreign keys with
+random UUIDs that point nowhere, cannot generate pgvector's ``Vector`` and
+fills typed JSONB with arbitrary dicts. Each concrete factory closes those
+gaps by declaring, as typed class attributes checked when the class is
+defined:
+
+- ``__parents__``: many-to-one relationships that are given, inferred from
+  another parent (so ownership agrees) or built, before the row;
+- ``__children__``: one-to-many relationships a caller may fill with
+  ``documents__count=3`` (and configure with ``documents__status="ready"``);
+- ``__computed__``: the columns its ``values`` hook computes *together*,
+  because a rule ties them (FSRS fields, a question's kind and options).
+
+Every foreign key, vector and JSONB column must be covered by one of these,
+or the class definition raises ``FactoryError`` naming the column: a new
+column added to a model without a rule-aware value fails loudly at import
+instead of producing rows that point nowhere. Columns nobody declared are
+filled by polyfactory from their Python type.
+
+This builds on polyfactory's ``BaseFactory``, not its ``SQLAlchemyFactory``:
+the latter imports SQLAlchemy's asyncio extension, which under SQLAlchemy 2.1
+needs the optional ``greenlet`` package, and defaults to COMMIT.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any, ClassVar, Generic, TypeVar, cast
+
+import numpy as np
+import sqlalchemy as sa
+from pgvector.sqlalchemy import Vector
+from polyfactory.factories.base import BaseFactory
+from polyfactory.field_meta import FieldMeta
+from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty
+
+from edu_contracts.db.types import PydanticJSONB
+from edu_contracts.errors import FactoryError
+from edu_contracts.factories.context import FactoryContext
+from edu_contracts.factories.entropy import Entropy, _shared_faker
+
+__all__ = ["EduFactory", "default_context", "factory_for"]
+
+T = TypeVar("T")
+
+_REGISTRY: dict[type[Any], type[EduFactory[Any]]] = {}
+_DEFAULT: list[FactoryContext] = []
+_STAMPS = ("created_at", "updated_at")
+
+
+def default_context() -> FactoryContext:
+    """The context of factories used unbound (``UserFactory.build()``): seed 0, no session."""
+    if not _DEFAULT:
+        _DEFAULT.append(FactoryContext(None, seed=0))
+    return _DEFAULT[0]
+
+
+def factory_for(model: type[T]) -> type[EduFactory[T]]:
+    """The registered factory of a model class."""
+    try:
+        return _REGISTRY[model]
+    except KeyError:
+        raise FactoryError(
+            f"no factory is registered for {model.__name__}",
+            where="edu_contracts.factories",
+            fix="import edu_contracts.factories (it registers all 15) or define one",
+        ) from None
+
+
+def _mapper(model: Any) -> Mapper[Any]:
+    try:
+        return cast("Mapper[Any]", sa.inspect(model))
+    except sa.exc.NoInspectionAvailable:
+        raise FactoryError(
+            f"__model__ = {model!r} is not a mapped SQLAlchemy class",
+            where="factory __model__",
+            fix="point __model__ at one of the models in edu_contracts.db.models",
+        ) from None
+
+
+def _columns(mapper: Mapper[Any]) -> dict[str, sa.Column[Any]]:
+    return {
+        prop.key: col
+        for prop in mapper.column_attrs
+        for col in prop.columns
+        if isinstance(col, sa.Column) and col.table is mapper.local_table
+    }
+
+
+def _fk_key(rel: RelationshipProperty[Any]) -> str:
+    (column,) = [c for c in rel.local_columns if c.foreign_keys]
+    return column.key
+
+
+@functools.cache
+def _fields(model: type[Any]) -> tuple[FieldMeta, ...]:
+    fields = []
+    for name, column in _columns(_mapper(model)).items():
+        try:
+            annotation: Any = column.type.python_type
+        except NotImplementedError:
+            annotation = object
+        if column.nullable:
+            annotation = annotation | None
+        fields.append(FieldMeta.from_type(annotation=annotation, name=name))
+    return tuple(fields)
+
+
+def _split(kwargs: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """``{"user": u, "documents__count": 2}`` -> own values and per-relationship overrides."""
+    own: dict[str, Any] = {}
+    nested: dict[str, dict[str, Any]] = {}
+    for key, value in kwargs.items():
+        head, sep, rest = key.partition("__")
+        if sep and head and rest:
+            nested.setdefault(head, {})[rest] = value
+        else:
+            own[key] = value
+    return own, nested
+
+
+class EduFactory(BaseFactory[T], Generic[T]):
+    """Base of the 15 model factories; see the module docstring for the contract."""
+
+    __is_base_factory__ = True
+    __allow_none_optionals__ = False
+    __check_model__ = True
+
+    __context__: ClassVar[FactoryContext | None] = None
+    """Set only on bound subclasses (``FactoryContext.bind``); ``None`` means unbound."""
+    __unbound__: ClassVar[type[Any] | None] = None
+    """On a bound subclass, the factory it was made from."""
+    __parents__: ClassVar[tuple[str, ...]] = ()
+    """Many-to-one relationships resolved before the row: given, inferred or built."""
+    __optional_parents__: ClassVar[tuple[str, ...]] = ()
+    """Many-to-one relationships left empty unless given (a chat's document)."""
+    __children__: ClassVar[tuple[str, ...]] = ()
+    """One-to-many relationships that accept ``<name>__count`` and ``<name>__<field>``."""
+    __computed__: ClassVar[frozenset[str]] = frozenset()
+    """Columns that ``values`` computes together because a rule ties them."""
+    __options__: ClassVar[Mapping[str, Any]] = {}
+    """Build options that are not columns (``embedded=True``), with their defaults."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if cls.__dict__.get("__is_base_factory__") or cls.__dict__.get("__context__"):
+            super().__init_subclass__(**kwargs)
+            return
+        if "__model__" not in cls.__dict__:
+            raise FactoryError(
+                f"{cls.__name__} does not set __model__",
+                where=f"class {cls.__name__}",
+                fix="add __model__ = <one of the edu_contracts.db.models classes>",
+            )
+        _check_configuration(cls)
+        super().__init_subclass__(**kwargs)
+        _REGISTRY[cls.__model__] = cls
+
+    # --- polyfactory hooks ------------------------------------------------
+
+    @classmethod
+    def is_supported_type(cls, value: Any) -> bool:
+        try:
+            sa.inspect(value)
+        except sa.exc.NoInspectionAvailable:
+            return False
+        return isinstance(value, type)
+
+    @classmethod
+    def get_model_fields(cls) -> list[FieldMeta]:
+        return list(_fields(cls.__model__))
+
+    @classmethod
+    def _get_sync_persistence(cls) -> Any:
+        context = cls._context()
+        if context.session is None:
+            raise FactoryError(
+                f"{cls.__name__}.create_sync needs a database session",
+                where=f"{cls.__name__}.create_sync",
+                fix="bind the factory: Factories(session, seed=0).bind(...) or use "
+                "the edu_factories fixture; use build() for in-memory rows",
+            )
+        return context.persistence
+
+    # --- binding ----------------------------------------------------------
+
+    @classmethod
+    def _context(cls) -> FactoryContext:
+        return cls.__context__ if cls.__context__ is not None else default_context()
+
+    @classmethod
+    def _bind_to(cls, context: FactoryContext) -> type[EduFactory[T]]:
+        entropy = context.stream(cls.__model__.__tablename__)
+        attrs = {
+            "__model__": cls.__model__,
+            "__context__": context,
+            "__unbound__": cls,
+            "__random__": entropy.random,
+            "__faker__": _shared_faker(),
+            "__check_model__": False,
+        }
+        return type(f"{cls.__name__}Bound", (cls,), attrs)
+
+    # --- building ---------------------------------------------------------
+
+    @classmethod
+    def build(cls, *_: Any, **kwargs: Any) -> T:
+        """A coherent row (and its parents and requested children), not yet persisted."""
+        context = cls._context()
+        if cls.__context__ is None:
+            return context.bind(cls).build(**kwargs)
+        own, nested = _split(kwargs)
+        unknown = set(nested) - set(cls.__parents__) - set(cls.__optional_parents__)
+        unknown -= set(cls.__children__)
+        if unknown:
+            raise FactoryError(
+                f"{cls.__name__} got overrides for unknown relationship(s) {sorted(unknown)}",
+                where=f"{cls.__name__}.build({', '.join(sorted(own) + sorted(nested))})",
+                fix=f"nest only parents {list(cls.__parents__ + cls.__optional_parents__)} "
+                f"or children {list(cls.__children__)} with '__'",
+            )
+        if context.session is not None:
+            # Resolving parents reads relationships; an autoflush there would
+            # flush a half-built graph and fail on a NOT NULL it has not set yet.
+            with context.session.no_autoflush:
+                return cls._build(context, own, nested)
+        return cls._build(context, own, nested)
+
+    @classmethod
+    def _build(
+        cls, context: FactoryContext, own: dict[str, Any], nested: dict[str, dict[str, Any]]
+    ) -> T:
+        table = cls.__model__.__tablename__
+        options = {key: own.pop(key, default) for key, default in cls.__options__.items()}
+        cls.resolve(context, own, nested)
+        own.setdefault("id", context.uuid(table))
+        columns = _columns(_mapper(cls.__model__))
+        moment = context.clock.tick()
+        for stamp in _STAMPS:
+            if stamp in columns:
+                own.setdefault(stamp, moment)
+        entropy = context.stream(table)
+        computed = cls.values(context, entropy, own, options)
+        stray = set(computed) - cls.__computed__
+        if stray:
+            raise FactoryError(
+                f"{cls.__name__}.values returned undeclared columns {sorted(stray)}",
+                where=f"{cls.__name__}.__computed__",
+                fix="list every column values() computes in __computed__",
+            )
+        values = {**computed, **own}
+        # polyfactory tests each given value for truth, which numpy arrays refuse.
+        arrays = {k: values.pop(k) for k, v in list(values.items()) if isinstance(v, np.ndarray)}
+        with entropy.faker():
+            row = super().build(**values)
+        for key, array in arrays.items():
+            setattr(row, key, array)
+        cls.after_build(context, row, options)
+        for name in cls.__children__:
+            options = dict(nested.get(name, {}))
+            count = options.pop("count", 0)
+            if count:
+                cls.build_children(context, row, name, int(count), options)
+        return row
+
+    @classmethod
+    def build_children(
+        cls, context: FactoryContext, row: T, name: str, count: int, options: dict[str, Any]
+    ) -> list[Any]:
+        rel = _mapper(cls.__model__).relationships[name]
+        child = context.bind(factory_for(rel.mapper.class_))
+        assert rel.back_populates is not None
+        return [child.build(**{rel.back_populates: row, **options}) for _ in range(count)]
+
+    @classmethod
+    def parent(
+        cls,
+        context: FactoryContext,
+        own: dict[str, Any],
+        nested: dict[str, dict[str, Any]],
+        name: str,
+        inferred: Any = None,
+        default: Any = None,
+    ) -> Any:
+        """Resolve parent ``name``: given object, given id, ``inferred``, ``default``, or new.
+
+        ``inferred`` is implied by another parent and must agree with a given
+        one (a chat's project is its document's project); ``default`` is only
+        a suggestion (a progress row's learner defaults to the card's owner).
+
+        Sets both the relationship and its foreign-key column, so the id is
+        right before any flush and the parent is saved by cascade.
+        """
+        rel = _mapper(cls.__model__).relationships[name]
+        target = rel.mapper.class_
+        fk = _fk_key(rel)
+        row = own.get(name)
+        if row is None and own.get(fk) is not None:
+            row = _load(context, target, own[fk], where=f"{cls.__name__}({fk}=...)")
+        if row is None and name not in nested:
+            row = inferred if inferred is not None else default
+        if row is None and (name in cls.__parents__ or name in nested):
+            row = context.bind(factory_for(target)).build(**nested.get(name, {}))
+        if row is None:
+            own.setdefault(fk, None)
+            return None
+        if not isinstance(row, target):
+            raise FactoryError(
+                f"{name}= expects a {target.__name__}, got {type(row).__name__}",
+                where=f"{cls.__name__}({name}=...)",
+                fix=f"pass a {target.__name__} row (or {fk}=<its id>)",
+            )
+        if inferred is not None and row is not inferred:
+            raise FactoryError(
+                f"{name}= disagrees with the other parents given to {cls.__name__}",
+                where=f"{cls.__name__}({name}=...)",
+                fix=f"omit {name}= (it is derived) or pass parents that belong together",
+            )
+        own[name] = row
+        own[fk] = row.id
+        return row
+
+    # --- hooks for concrete factories -------------------------------------
+
+    @classmethod
+    def resolve(
+        cls, context: FactoryContext, own: dict[str, Any], nested: dict[str, dict[str, Any]]
+    ) -> None:
+        """Resolve parents; the default resolves each declared parent independently."""
+        for name in cls.__parents__ + cls.__optional_parents__:
+            cls.parent(context, own, nested, name)
+
+    @classmethod
+    def values(
+        cls,
+        context: FactoryContext,
+        entropy: Entropy,
+        given: dict[str, Any],
+        options: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Rule-bound column values, consistent with what the caller ``given``."""
+        return {}
+
+    @classmethod
+    def after_build(cls, context: FactoryContext, row: T, options: dict[str, Any]) -> None:
+        """Runs once the row exists (register unique keys, add embedded children)."""
+
+
+def _load(context: FactoryContext, model: type[Any], key: Any, *, where: str) -> Any:
+    row = context.session.get(model, key) if context.session is not None else None
+    if row is None:
+        raise FactoryError(
+            f"no {model.__name__} with id {key}",
+            where=where,
+            fix=f"create the {model.__name__} first, or pass the row object itself",
+        )
+    return row
+
+
+def _check_configuration(cls: type[EduFactory[Any]]) -> None:
+    """Refuse a factory that would produce rows breaking a foreign key or a typed column."""
+    mapper = _mapper(cls.__model__)
+    where = f"class {cls.__name__}"
+    for attr, direction in (
+        ("__parents__", RelationshipDirection.MANYTOONE),
+        ("__optional_parents__", RelationshipDirection.MANYTOONE),
+        ("__children__", RelationshipDirection.ONETOMANY),
+    ):
+        names = getattr(cls, attr)
+        if not isinstance(names, tuple):
+            raise FactoryError(f"{attr} must be a tuple of relationship names", where=where)
+        for name in names:
+            rel = mapper.relationships.get(name)
+            if rel is None or rel.direction is not direction:
+                raise FactoryError(
+                    f"{attr} names {name!r}, which is not a {direction.name.lower()} "
+                    f"relationship of {mapper.class_.__name__}",
+                    where=where,
+                    fix=f"use one of {sorted(r.key for r in mapper.relationships)}",
+                )
+    columns = _columns(mapper)
+    bad = set(cls.__computed__) - set(columns)
+    if bad:
+        raise FactoryError(
+            f"__computed__ names {sorted(bad)}, which are not columns of {mapper.class_.__name__}",
+            where=where,
+            fix=f"use column names: {sorted(columns)}",
+        )
+    covered = set(cls.__computed__) | {"id", *_STAMPS}
+    covered |= {k for k in columns if k in cls.__dict__}
+    for name in cls.__parents__ + cls.__optional_parents__:
+        covered.add(_fk_key(mapper.relationships[name]))
+    clash = set(cls.__options__) & set(columns)
+    if clash:
+        raise FactoryError(
+            f"__options__ {sorted(clash)} shadow columns", where=where, fix="rename the options"
+        )
+    for key, column in columns.items():
+        risky = bool(column.foreign_keys) or isinstance(column.type, Vector | PydanticJSONB)
+        if risky and key not in covered:
+            raise FactoryError(
+                f"column {mapper.local_table.name}.{key} has no rule-aware value: polyfactory "
+                "would invent a foreign key that points nowhere or an untyped value",
+                where=where,
+                fix=f"compute {key!r} in values() and list it in __computed__, "
+                "or resolve it through __parents__",
+            )

@@ -1,0 +1,323 @@
+"""Realistic column values, shared by the ORM factories and the bulk seed loader.
+
+Each function draws only from the ``Entropy`` it is given and returns plain
+values that already satisfy the table's CHECK rules (a month usage row
+starts on the 1st, lapses never exceed reps, a choice question has at least
+two options and one of them is right). Keeping the rules here, once, is what
+lets the ORM path and the COPY path produce the same kind of data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from edu_contracts.factories.entropy import Entropy
+from edu_contracts.factories.topics import TOPICS, Term, Topic
+from edu_contracts.schemas.enums import ChatRole, FlashcardState, QuizQuestionKind, UsagePeriod
+from edu_contracts.schemas.jsonb import (
+    ChatMessage,
+    Citation,
+    MindMapEdge,
+    MindMapGraph,
+    MindMapNode,
+    QuizOption,
+)
+
+__all__ = [
+    "EMBEDDING_MODEL",
+    "chat_transcript",
+    "document_title",
+    "flashcard_sides",
+    "fsrs_state",
+    "identity",
+    "markdown_note",
+    "mind_map_graph",
+    "pick_topic",
+    "project_text",
+    "quiz_question",
+    "segment_text",
+    "usage_counters",
+]
+
+EMBEDDING_MODEL = "text-embedding-3-large"
+"""The model name written next to every generated vector (3072 dimensions)."""
+
+_SENTENCES = (
+    "{T} is {d}.",
+    "In {topic}, {t} is often discussed together with {u}.",
+    "A common exam question asks how {t} relates to {u}.",
+    "Students often confuse {t} with {u}, but the two differ in important ways.",
+    "Understanding {t} makes it much easier to reason about {u}.",
+    "The lecture introduces {t} before moving on to {u}.",
+    "As {name} points out, {t} is {d}.",
+    "Worked examples on {t} usually appear near the end of the chapter.",
+    "Keep in mind that {t} and {u} are both central ideas of {topic}.",
+    "Revising {t} with spaced practice helps to remember it for the exam.",
+)
+_NAMES = ("Dr. Alvarez", "Prof. Chen", "Ms. Okafor", "Dr. Lindqvist", "Prof. Haddad", "Dr. Ito")
+
+
+def pick_topic(entropy: Entropy) -> Topic:
+    return entropy.random.choice(TOPICS)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _two_terms(entropy: Entropy, topic: Topic) -> tuple[Term, Term]:
+    first, second = entropy.random.sample(topic.terms, 2)
+    return first, second
+
+
+def identity(entropy: Entropy, user_id: uuid.UUID) -> tuple[str, str]:
+    """A lower-case, unique e-mail and a display name.
+
+    Uniqueness comes from the user's own id (drawn from the seed), not from a
+    counter: two factory sets with different seeds in one database never
+    collide, while one seed still yields the same address every time.
+    """
+    with entropy.faker() as faker:
+        first, last = faker.first_name(), faker.last_name()
+        domain = faker.free_email_domain()
+    local = re.sub(r"[^a-z0-9]+", ".", f"{first}.{last}".lower()).strip(".") or "learner"
+    return f"{local}.{user_id.hex[:12]}@{domain.lower()}", f"{first} {last}"
+
+
+def project_text(entropy: Entropy, topic: Topic) -> tuple[str, str]:
+    """A course-like project name and a one-line description."""
+    code = f"{topic.subject[:3].upper()} {entropy.random.randint(100, 499)}"
+    name = f"{code}: {topic.name}"
+    terms = ", ".join(t.name for t in entropy.random.sample(topic.terms, 3))
+    return name, f"Exam preparation for {topic.name.lower()}: {terms}."
+
+
+def document_title(entropy: Entropy, topic: Topic) -> str:
+    term = entropy.random.choice(topic.terms)
+    pattern = entropy.random.randrange(4)
+    number = entropy.random.randint(1, 14)
+    if pattern == 0:
+        return f"{topic.name}, lecture {number}"
+    if pattern == 1:
+        return f"Chapter {number}: {_cap(term.name)}"
+    if pattern == 2:
+        return f"{topic.name} study guide"
+    return f"Notes on {term.name} ({topic.subject})"
+
+
+def segment_text(entropy: Entropy, topic: Topic, sentences: int = 4) -> str:
+    """A paragraph about ``topic`` that mentions its terms (what RAG would retrieve)."""
+    out = []
+    rnd = entropy.random
+    for _ in range(sentences):
+        term, other = _two_terms(entropy, topic)
+        out.append(
+            rnd.choice(_SENTENCES).format(
+                T=_cap(term.name),
+                t=term.name,
+                d=term.definition,
+                u=other.name,
+                topic=topic.name,
+                name=rnd.choice(_NAMES),
+            )
+        )
+    return " ".join(out)
+
+
+def markdown_note(entropy: Entropy, topic: Topic, title: str) -> str:
+    terms = entropy.random.sample(topic.terms, entropy.random.randint(3, len(topic.terms)))
+    lines = [f"# {title}", "", "## Key terms", ""]
+    lines += [f"- **{_cap(t.name)}**: {t.definition}." for t in terms]
+    lines += ["", "## Summary", "", segment_text(entropy, topic, 3), ""]
+    if entropy.chance(0.5):
+        lines += ["> Tip: review these terms again in three days.", ""]
+    return "\n".join(lines)
+
+
+def flashcard_sides(entropy: Entropy, topic: Topic) -> tuple[str, str]:
+    term = entropy.random.choice(topic.terms)
+    if entropy.chance(0.5):
+        return f"What is {term.name}?", f"{_cap(term.definition)}."
+    return f"Which term of {topic.name.lower()} means: {term.definition}?", _cap(term.name)
+
+
+def quiz_question(entropy: Entropy, topic: Topic, kind: QuizQuestionKind) -> dict[str, Any]:
+    """Prompt, options, expected answer and explanation for one question.
+
+    Choice questions always contain the right answer among their options,
+    with exactly one correct option unless the kind is multiple choice.
+    """
+    rnd = entropy.random
+    answer = rnd.choice(topic.terms)
+    others = [t for t in topic.terms if t is not answer]
+    explanation = f"{_cap(answer.name)} is {answer.definition}."
+    if kind is QuizQuestionKind.SHORT_ANSWER:
+        prompt = f"Name the term defined as: {answer.definition}."
+        return {
+            "prompt": prompt,
+            "options": (),
+            "expected_answer": answer.name,
+            "explanation": explanation,
+        }
+    if kind is QuizQuestionKind.TRUE_FALSE:
+        truthful = rnd.random() < 0.5
+        definition = answer.definition if truthful else rnd.choice(others).definition
+        options = (
+            QuizOption(key="true", text="True", is_correct=truthful),
+            QuizOption(key="false", text="False", is_correct=not truthful),
+        )
+        prompt = f"True or false: {answer.name} is {definition}."
+        return {
+            "prompt": prompt,
+            "options": options,
+            "expected_answer": None,
+            "explanation": explanation,
+        }
+    if kind is QuizQuestionKind.MULTIPLE_CHOICE:
+        foreign = [t for other in TOPICS if other is not topic for t in other.terms]
+        right = [answer, *rnd.sample(others, rnd.randint(0, 2))]
+        choices = [(t, True) for t in right] + [(t, False) for t in rnd.sample(foreign, 2)]
+        prompt = f"Which of these are terms of {topic.name.lower()}?"
+        explanation = f"{', '.join(_cap(t.name) for t in right)} belong to {topic.name.lower()}."
+    else:
+        choices = [(answer, True)] + [(t, False) for t in rnd.sample(others, 3)]
+        prompt = f"Which term is defined as: {answer.definition}?"
+    rnd.shuffle(choices)
+    options = tuple(
+        QuizOption(key="abcdefgh"[i], text=_cap(term.name), is_correct=correct)
+        for i, (term, correct) in enumerate(choices)
+    )
+    return {
+        "prompt": prompt,
+        "options": options,
+        "expected_answer": None,
+        "explanation": explanation,
+    }
+
+
+def chat_transcript(
+    entropy: Entropy,
+    topic: Topic,
+    start: dt.datetime,
+    turns: int,
+    sources: Sequence[tuple[uuid.UUID, uuid.UUID]] = (),
+) -> tuple[ChatMessage, ...]:
+    """Alternating user questions and assistant answers, ``turns`` messages in all.
+
+    Answers cite ``sources`` (segment id, document id) when there are any,
+    as a RAG answer would; only assistant turns carry citations.
+    """
+    rnd = entropy.random
+    moment = start
+    messages: list[ChatMessage] = []
+    for index in range(turns):
+        moment += dt.timedelta(seconds=rnd.randint(5, 240), microseconds=rnd.randrange(10**6))
+        term, other = _two_terms(entropy, topic)
+        if index % 2 == 0:
+            role, citations = ChatRole.USER, ()
+            text = rnd.choice(
+                (
+                    f"What is {term.name}?",
+                    f"How does {term.name} relate to {other.name}?",
+                    f"Can you explain {term.name} with an example?",
+                )
+            )
+        else:
+            role = ChatRole.ASSISTANT
+            text = (
+                f"{_cap(term.name)} is {term.definition}. It is often compared with {other.name}."
+            )
+            picked = rnd.sample(list(sources), min(len(sources), rnd.randint(1, 3)))
+            citations = tuple(
+                Citation(segment_id=s, document_id=d, distance=round(rnd.uniform(0.05, 0.6), 4))
+                for s, d in picked
+            )
+        messages.append(
+            ChatMessage(
+                id=entropy.uuid(), role=role, content=text, created_at=moment, citations=citations
+            )
+        )
+    return tuple(messages)
+
+
+def mind_map_graph(
+    entropy: Entropy, topic: Topic, segment_ids: Sequence[uuid.UUID] = ()
+) -> MindMapGraph:
+    """A root concept, its terms as children, and a few labelled cross-links."""
+    rnd = entropy.random
+    terms = rnd.sample(topic.terms, rnd.randint(3, len(topic.terms)))
+    nodes = [MindMapNode(id="root", label=topic.name)]
+    for i, term in enumerate(terms):
+        cited = tuple(rnd.sample(list(segment_ids), min(2, len(segment_ids))))
+        nodes.append(MindMapNode(id=f"n{i}", label=term.name, parent_id="root", segment_ids=cited))
+    edges = []
+    for _ in range(rnd.randint(0, 2)):
+        a, b = rnd.sample(range(len(terms)), 2)
+        edges.append(MindMapEdge(source=f"n{a}", target=f"n{b}", label="relates to"))
+    return MindMapGraph(nodes=tuple(nodes), edges=tuple(edges))
+
+
+def fsrs_state(entropy: Entropy, state: FlashcardState, created_at: dt.datetime) -> dict[str, Any]:
+    """A memory state an FSRS scheduler could have produced.
+
+    New cards have no history; learning cards are minutes to a day from due;
+    review cards are due about one stability-interval after their last
+    review (the interval FSRS picks at 90 % retention); relearning cards have
+    lapsed at least once. Difficulty stays in FSRS's 1..10 once reviewed.
+    """
+    rnd = entropy.random
+    if state is FlashcardState.NEW:
+        return {
+            "state": state,
+            "stability": 0.0,
+            "difficulty": 0.0,
+            "reps": 0,
+            "lapses": 0,
+            "due_at": created_at,
+            "last_reviewed_at": None,
+        }
+    last = created_at + dt.timedelta(days=rnd.uniform(0.01, 60))
+    if state is FlashcardState.LEARNING:
+        reps, lapses, stability = rnd.randint(1, 3), 0, rnd.uniform(0.1, 2.0)
+        due = last + dt.timedelta(minutes=rnd.randint(1, 1440))
+    elif state is FlashcardState.REVIEW:
+        reps = rnd.randint(2, 40)
+        lapses = rnd.randint(0, reps // 4)
+        stability = rnd.uniform(1.0, 365.0)
+        due = last + dt.timedelta(days=stability)
+    else:
+        reps = rnd.randint(2, 40)
+        lapses = rnd.randint(1, max(1, reps // 3))
+        stability = rnd.uniform(0.1, 5.0)
+        due = last + dt.timedelta(minutes=rnd.randint(10, 1440))
+    return {
+        "state": state,
+        "stability": round(stability, 4),
+        "difficulty": round(rnd.uniform(1.0, 10.0), 4),
+        "reps": reps,
+        "lapses": lapses,
+        "due_at": due,
+        "last_reviewed_at": last,
+    }
+
+
+def usage_counters(entropy: Entropy, period: UsagePeriod) -> dict[str, int]:
+    """Counters of one day or month that agree with each other (tokens >= messages)."""
+    rnd = entropy.random
+    scale = 1 if period is UsagePeriod.DAY else 25
+    documents = rnd.randint(0, 3) * scale
+    pages = documents * rnd.randint(1, 40)
+    messages = rnd.randint(0, 40) * scale
+    return {
+        "documents_uploaded": documents,
+        "pages_processed": pages,
+        "segments_embedded": pages * rnd.randint(2, 6),
+        "chat_messages": messages,
+        "input_tokens": messages * rnd.randint(200, 2000),
+        "output_tokens": messages * rnd.randint(50, 600),
+        "items_generated": rnd.randint(0, 60) * scale,
+    }
