@@ -88,5 +88,4 @@ def nearest_segments(
         project_id=project_id, query_vector=query_vector, limit=limit
     )
     session.execute(sa.text("SET LOCAL hnsw.iterative_scan = strict_order"))
-    rows = session.execute(statement).tuples()
-    return [(segment, float(distance)) for segment, distance in rows]
+    return [(segment, float(distance)) for segment, distance in session.execute(statement)]

@@ -37,6 +37,7 @@ def owned(target: str, *, index: bool = True) -> MappedColumn[uuid.UUID]:
     return fk(target, ondelete="CASCADE", index=index)
 
 
-def non_empty(column: str, name: str | None = None) -> sa.CheckConstraint:
-    """CHECK that a text column is not blank (a title of spaces is no title)."""
-    return sa.CheckConstraint(f"length(btrim({column})) > 0", name=name or f"{column}_not_blank")
+def non_empty(column: str) -> sa.CheckConstraint:
+    """CHECK that a text column holds a visible character (a title of spaces,
+    tabs or newlines is no title); ``btrim`` alone would only strip spaces."""
+    return sa.CheckConstraint(rf"{column} ~ '\S'", name=f"{column}_not_blank")

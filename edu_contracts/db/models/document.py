@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from pgvector.sqlalchemy import Vector
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, column_property, mapped_column, relationship
 
 from edu_contracts.db.base import EMBEDDING_DIM, Base, TimestampMixin, UUIDPrimaryKeyMixin
 from edu_contracts.db.enums import (
@@ -164,3 +166,18 @@ class DocumentSegment(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     has_embedding: Mapped[bool] = column_property(embedding_vector.is_not(None))
 
     document: Mapped[Document] = relationship(back_populates="segments", foreign_keys=[document_id])
+
+
+@event.listens_for(DocumentSegment, "before_insert")
+def _project_from_document(
+    mapper: Mapper[DocumentSegment], connection: Connection, segment: DocumentSegment
+) -> None:
+    """Fill the denormalised ``project_id`` from an attached document.
+
+    Saves ORM callers from repeating what the document already says (and
+    from needing the project's id before the first flush). Core inserts get
+    no such help; the composite key still rejects a wrong or missing value.
+    """
+    document = segment.__dict__.get("document")
+    if segment.project_id is None and document is not None:
+        segment.project_id = document.project_id

@@ -70,7 +70,7 @@ def _ck(table: str, name: str, sql: str) -> sa.CheckConstraint:
 
 
 def _not_blank(table: str, column: str) -> sa.CheckConstraint:
-    return _ck(table, f"{column}_not_blank", f"length(btrim({column})) > 0")
+    return _ck(table, f"{column}_not_blank", rf"{column} ~ '\S'")
 
 
 def _pk(table: str) -> sa.PrimaryKeyConstraint:
