@@ -58,7 +58,8 @@ def _migrate(ctx: VerifyContext) -> str:
 
 def _unit_vectors(rng: np.random.Generator, count: int, dim: int) -> np.ndarray[Any, Any]:
     vectors = rng.standard_normal((count, dim)).astype(np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit: np.ndarray[Any, Any] = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return unit
 
 
 def _vector_search(ctx: VerifyContext) -> str:

@@ -24,6 +24,7 @@ _COMMAND_MODULES = (
     "verify",
     "install",
     "db",
+    "stop",
     "check",
     "compat",
     "diff",

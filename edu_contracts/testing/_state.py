@@ -13,6 +13,7 @@ import json
 import secrets
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -45,13 +46,20 @@ class RunState:
     _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
     _janitor: DatabaseJanitor | None = None
     owns_services: bool = True
+    rootdir: Path = field(default_factory=Path.cwd)
 
     # -- services -----------------------------------------------------------
     def services(self) -> Services:
         if self._services is None:
-            from edu_contracts.testing.services import running_services
+            if self.config.reuse and self.config.backend == "embedded":
+                from edu_contracts.testing.reuse import reused_services
 
-            self._services = self._stack.enter_context(running_services(self.config))
+                context = reused_services(self.config, self.rootdir)
+            else:
+                from edu_contracts.testing.services import running_services
+
+                context = running_services(self.config)
+            self._services = self._stack.enter_context(context)
         return self._services
 
     def janitor(self) -> DatabaseJanitor:
@@ -65,14 +73,48 @@ class RunState:
     def template(self) -> str:
         """Name of the migrated template database, built on first use."""
         if self._template is None:
-            from edu_contracts.db.migrate import upgrade
+            if self.config.reuse:
+                self._template = self._reused_template()
+            else:
+                from edu_contracts.db.migrate import upgrade
 
-            janitor = self.janitor()
-            url = janitor.create(TEMPLATE_LABEL)
-            upgrade(url)
-            self._template = janitor.name(TEMPLATE_LABEL)
-            janitor.mark_template(self._template)
+                janitor = self.janitor()
+                url = janitor.create(TEMPLATE_LABEL)
+                upgrade(url)
+                self._template = janitor.name(TEMPLATE_LABEL)
+                janitor.mark_template(self._template)
         return self._template
+
+    def _reused_template(self) -> str:
+        """The template for the current schema hash; built once, kept across runs."""
+        import psycopg
+
+        from edu_contracts.db.migrate import upgrade
+        from edu_contracts.testing.janitor import DatabaseJanitor
+        from edu_contracts.testing.reuse import TEMPLATE_RUN_ID, schema_hash
+
+        keeper = DatabaseJanitor(self.services().postgres, TEMPLATE_RUN_ID)
+        name = keeper.name(schema_hash())
+        with psycopg.connect(keeper.server.libpq_url(), autocommit=True) as conn:
+            existing = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE %s",
+                    (keeper.prefix.replace("_", r"\_") + "%",),
+                )
+            ]
+        for stale in existing:
+            if stale != name:
+                keeper.drop(stale)  # an older schema's template: never reuse it
+        if name not in existing:
+            url = keeper.create(schema_hash())
+            try:
+                upgrade(url)
+            except BaseException:
+                keeper.drop(name)
+                raise
+            keeper.mark_template(name)
+        return name
 
     def worker_database(self) -> str:
         """URL of this worker's migrated database, cloned from the template."""

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import pytest
 
@@ -36,7 +36,7 @@ def _bool(value: str) -> bool:
 def _backend(value: str) -> Backend:
     if value not in BACKENDS:
         raise ValueError(f"expected one of {', '.join(BACKENDS)}, got {value!r}")
-    return cast(Backend, value)
+    return value
 
 
 def _int(value: str) -> int:

@@ -51,7 +51,8 @@ class DatabaseJanitor:
     def create(self, label: str, *, template: str | None = None) -> str:
         """Create ``edu_<run>_<label>`` (optionally as a copy of our template); its URL."""
         name = self.name(label)
-        if template is not None:
+        if template is not None and not template.startswith("edu_"):
+            # cloning only reads, but only from a template the toolkit built
             self._check_ours(template, "clone")
         statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
         if template is not None:

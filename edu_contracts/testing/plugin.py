@@ -55,7 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
             settings, workerinput[WORKERINPUT_KEY], workerinput.get("workerid", "gw")
         )
     else:
-        state = RunState(config=settings)
+        state = RunState(config=settings, rootdir=config.rootpath)
     config.stash[STATE_KEY] = state
 
 

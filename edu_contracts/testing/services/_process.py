@@ -34,17 +34,22 @@ _PR_SET_PDEATHSIG = 1
 RUN_DIR_PREFIX = "edu-contracts-"
 
 
-def _death_signal_hook(sig: int, uid: int | None, gid: int | None) -> Callable[[], None]:
+def _death_signal_hook(sig: int | None, uid: int | None, gid: int | None) -> Callable[[], None]:
+    """Child set-up: own process group, drop privileges, then (unless detached,
+    ``sig`` None) ask the kernel for ``sig`` when the parent dies."""
     libc = ctypes.CDLL(None, use_errno=True) if os.name == "posix" else None
 
     def hook() -> None:
-        os.setpgrp()  # own group: a Ctrl-C aimed at pytest is handled by us, not by the server
+        if sig is None:
+            os.setsid()  # detached (reuse): outlive this run, ignore its terminal
+        else:
+            os.setpgrp()  # own group: a Ctrl-C aimed at pytest is handled by us
         if gid is not None:
             os.setgroups([])
             os.setgid(gid)
         if uid is not None:
             os.setuid(uid)
-        if libc is not None:
+        if libc is not None and sig is not None:
             libc.prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0)
             if os.getppid() == 1:  # parent died before prctl took effect
                 os._exit(1)
@@ -73,11 +78,16 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def make_run_dir(kind: str) -> Path:
-    """A fresh temp directory marked with this process as its owner."""
+def make_run_dir(kind: str, *, persistent: bool = False) -> Path:
+    """A fresh temp directory marked with this process as its owner.
+
+    A ``persistent`` one (services kept for ``--edu-reuse``) has no owner
+    file, so ``reap_stale_dirs`` leaves it to ``edu-contracts stop``.
+    """
     reap_stale_dirs()
     path = Path(tempfile.mkdtemp(prefix=f"{RUN_DIR_PREFIX}{kind}-"))
-    (path / "owner.pid").write_text(str(os.getpid()))
+    if not persistent:
+        (path / "owner.pid").write_text(str(os.getpid()))
     path.chmod(0o755)
     return path
 
@@ -121,6 +131,7 @@ class ManagedProcess:
     gid: int | None = None
     stop_signal: int = signal.SIGTERM
     owns_run_dir: bool = True
+    detached: bool = False
     popen: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     def spawn(self) -> None:
@@ -133,7 +144,9 @@ class ManagedProcess:
                 stdin=subprocess.DEVNULL,
                 cwd=self.cwd or self.run_dir,
                 env=self.env,
-                preexec_fn=_death_signal_hook(self.stop_signal, self.uid, self.gid),
+                preexec_fn=_death_signal_hook(
+                    None if self.detached else self.stop_signal, self.uid, self.gid
+                ),
             )
         except OSError as exc:
             raise ServiceStartError(

@@ -125,9 +125,9 @@ class AzuriteInfo:
 class EmbeddedAzurite:
     """One private Azurite queue service: ``spawn()``, ``wait_ready()``, ``stop()``."""
 
-    def __init__(self, executable: str | None = None) -> None:
+    def __init__(self, executable: str | None = None, *, detached: bool = False) -> None:
         self.executable = find_azurite(executable) or install_azurite()
-        self.run_dir = make_run_dir("azurite")
+        self.run_dir = make_run_dir("azurite", persistent=detached)
         self.process = ManagedProcess(
             name="Azurite (azurite-queue)",
             argv=[
@@ -145,6 +145,7 @@ class EmbeddedAzurite:
             run_dir=self.run_dir,
             log_path=self.run_dir / "azurite.log",
             stop_signal=signal.SIGTERM,
+            detached=detached,
         )
         self.info: AzuriteInfo | None = None
 

@@ -166,10 +166,10 @@ class PostgresInfo:
 class EmbeddedPostgres:
     """One private server: ``spawn()`` from the main thread, ``wait_ready()``, ``stop()``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, detached: bool = False) -> None:
         self.bin_dir = postgres_bin_dir()
         self.owner = _run_as()
-        self.run_dir = make_run_dir("pg")
+        self.run_dir = make_run_dir("pg", persistent=detached)
         self.port = free_port()
         self.info = PostgresInfo("127.0.0.1", self.port)
         settings = [f"-c{key}={value}" for key, value in _SERVER_SETTINGS.items()]
@@ -188,6 +188,7 @@ class EmbeddedPostgres:
             uid=self.owner[0] if self.owner else None,
             gid=self.owner[1] if self.owner else None,
             stop_signal=signal.SIGINT,  # "fast" shutdown: roll back and stop now
+            detached=detached,
         )
 
     def spawn(self) -> None:

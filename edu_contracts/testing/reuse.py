@@ -1,0 +1,174 @@
+"""``--edu-reuse``: keep one project's services running between runs.
+
+The first run starts Postgres and Azurite detached from itself and writes
+their addresses and pids to a state file in the per-user cache (keyed on the
+project's root directory). Later runs find them there, check that they
+still answer, and skip the start-up. ``edu-contracts stop`` ends them.
+
+The migrated template database is keyed on a hash of the migration files
+and the models' DDL: a changed schema builds a new template instead of
+silently reusing a stale one (the bug pytest-django's ``--reuse-db`` has).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import signal
+import time
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+from edu_contracts.testing.config import EduConfig
+from edu_contracts.testing.services import AzuriteInfo, PostgresInfo, Services
+from edu_contracts.testing.services._paths import cache_dir
+from edu_contracts.testing.services._process import pid_alive
+
+TEMPLATE_RUN_ID = "tpl"
+
+
+def _state_dir() -> Path:
+    path = cache_dir() / "reuse"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def project_key(rootdir: Path) -> str:
+    return hashlib.sha256(str(rootdir.resolve()).encode()).hexdigest()[:12]
+
+
+def state_path(rootdir: Path) -> Path:
+    return _state_dir() / f"{project_key(rootdir)}.json"
+
+
+def schema_hash() -> str:
+    """Hash of everything that shapes the migrated database."""
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    from edu_contracts.db.base import Base
+    from edu_contracts.db.migrate import alembic_config
+
+    digest = hashlib.sha256()
+    script_location = Path(alembic_config().get_main_option("script_location") or ".")
+    for path in sorted(script_location.rglob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    for table in Base.metadata.sorted_tables:
+        digest.update(str(CreateTable(table).compile(dialect=dialect)).encode())
+        for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
+            digest.update(str(CreateIndex(index).compile(dialect=dialect)).encode())
+    return digest.hexdigest()[:16]
+
+
+def _alive(state: dict[str, Any]) -> bool:
+    import psycopg
+
+    if not (pid_alive(state["postgres_pid"]) and pid_alive(state["azurite_pid"])):
+        return False
+    info = PostgresInfo(**state["postgres"])
+    try:
+        psycopg.connect(info.libpq_url(), connect_timeout=2).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def _services_from(state: dict[str, Any]) -> Services:
+    return Services(
+        PostgresInfo(**state["postgres"]),
+        AzuriteInfo(**state["azurite"]),
+        "embedded (reused)",
+        [lambda: _check_pids(state)],
+    )
+
+
+def _check_pids(state: dict[str, Any]) -> None:
+    from edu_contracts.errors import ServiceDiedError
+
+    for name in ("postgres", "azurite"):
+        if not pid_alive(state[f"{name}_pid"]):
+            raise ServiceDiedError(
+                f"the reused {name} service (pid {state[f'{name}_pid']}) is no longer running",
+                where=str(state["run_dirs"]),
+                fix="run again: --edu-reuse starts fresh services when the old ones are gone",
+            )
+
+
+def _start_detached(config: EduConfig) -> dict[str, Any]:
+    from edu_contracts.testing.services.azurite import EmbeddedAzurite
+    from edu_contracts.testing.services.postgres import EmbeddedPostgres
+
+    postgres = EmbeddedPostgres(detached=True)
+    azurite = EmbeddedAzurite(config.azurite_bin, detached=True)
+    try:
+        postgres.spawn()
+        azurite.spawn()
+        pg_info = postgres.wait_ready()
+        az_info = azurite.wait_ready()
+    except BaseException:
+        postgres.stop()
+        azurite.stop()
+        raise
+    return {
+        "postgres": asdict(pg_info),
+        "azurite": asdict(az_info),
+        "postgres_pid": postgres.process.pid,
+        "azurite_pid": azurite.process.pid,
+        "run_dirs": [str(postgres.run_dir), str(azurite.run_dir)],
+        "started_at": time.time(),
+    }
+
+
+@contextlib.contextmanager
+def reused_services(config: EduConfig, rootdir: Path) -> Iterator[Services]:
+    """Services of this project, started now or found running from an earlier run."""
+    path = state_path(rootdir)
+    with FileLock(str(path) + ".lock", timeout=120):
+        state: dict[str, Any] | None = None
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            state = json.loads(path.read_text())
+            if not _alive(state):
+                stop_reused(path)
+                state = None
+        if state is None:
+            state = _start_detached(config)
+            path.write_text(json.dumps(state, indent=2))
+    yield _services_from(state)
+
+
+def stop_reused(path: Path) -> bool:
+    """Stop the services a state file names and remove their directories."""
+    try:
+        state = json.loads(path.read_text())
+    except (OSError, ValueError):
+        path.unlink(missing_ok=True)
+        return False
+    for key, sig in (("postgres_pid", signal.SIGINT), ("azurite_pid", signal.SIGTERM)):
+        pid = state.get(key)
+        if isinstance(pid, int) and pid_alive(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+            deadline = time.monotonic() + 5
+            while pid_alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if pid_alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+    for run_dir in state.get("run_dirs", []):
+        shutil.rmtree(run_dir, ignore_errors=True)
+    path.unlink(missing_ok=True)
+    return True
+
+
+def stop_all_reused() -> int:
+    """Stop every project's reused services; the count stopped."""
+    return sum(stop_reused(path) for path in sorted(_state_dir().glob("*.json")))
