@@ -27,6 +27,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+import edu_contracts.db.models  # noqa: F401  (registers every table on Base.metadata)
 from edu_contracts.db.base import Base
 from edu_contracts.db.errors import DatabaseUnavailableError, MigrationError
 from edu_contracts.db.url import normalize_url, redact_url
@@ -112,10 +113,20 @@ def _run(action: str, url: str, step: Any) -> None:
             raise MigrationError(
                 f"{action} failed and was rolled back: {detail}",
                 where=redact_url(url),
-                fix="the database holds objects or data the migration did not expect; "
-                "compare it with edu_contracts.db.migrate.compare() or start from an "
-                "empty database",
+                fix=_fix_for(detail),
             ) from exc
+
+
+def _fix_for(detail: str) -> str:
+    if "extension" in detail and "vector" in detail:
+        return (
+            "the server needs pgvector: install it (or use a pgvector/pgvector image), "
+            "or have a superuser run CREATE EXTENSION vector in this database first"
+        )
+    return (
+        "the database holds objects or data the migration did not expect; compare it "
+        "with edu_contracts.db.migrate.compare() or start from an empty database"
+    )
 
 
 def upgrade(url: str, revision: str = "head") -> None:
@@ -158,8 +169,6 @@ def compare(url: str) -> list[Any]:
     apart (or someone changed the database by hand): each item is an Alembic
     diff tuple such as ``("add_column", None, "users", Column(...))``.
     """
-    import edu_contracts.db.models  # noqa: F401  (registers every table)
-
     with _connection(url) as connection:
         context = MigrationContext.configure(connection, opts=context_options())
         try:

@@ -9,7 +9,7 @@ deep inside a template.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import TypeAdapter
 from sqlalchemy.dialects.postgresql import JSONB
@@ -45,6 +45,20 @@ class PydanticJSONB(TypeDecorator[Any]):
         if value is None:
             return None
         return self._adapter.validate_python(value)
+
+    @property
+    def python_type(self) -> type[Any]:
+        """The class values have (a model class, or ``tuple``), for tools such
+        as factories and schema snapshots that ask the column what it holds."""
+        origin = get_origin(self.pydantic_type)
+        if origin is Annotated:
+            return self._origin(get_args(self.pydantic_type)[0])
+        return self._origin(self.pydantic_type)
+
+    @staticmethod
+    def _origin(annotation: Any) -> type[Any]:
+        origin = get_origin(annotation)
+        return origin if isinstance(origin, type) else annotation
 
     def __repr__(self) -> str:
         return f"PydanticJSONB({self.pydantic_type!r})"

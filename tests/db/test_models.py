@@ -6,9 +6,12 @@ import subprocess
 import sys
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex
 
 import edu_contracts.db.models as models
 from edu_contracts.db.base import EMBEDDING_DIM, Base
+from edu_contracts.schemas.jsonb import MindMapGraph, SegmentMetadata
 
 SEED_TABLES = {
     "users": "User",
@@ -110,3 +113,22 @@ def test_schemas_never_import_the_database_layer() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_create_all_emits_the_hnsw_expression_index() -> None:
+    index = next(
+        ix
+        for ix in Base.metadata.tables["document_segments"].indexes
+        if ix.name == "ix_document_segments_embedding_hnsw"
+    )
+    ddl = str(CreateIndex(index).compile(dialect=postgresql.dialect()))
+    assert ddl.endswith(
+        "ON document_segments USING hnsw ((embedding_vector::halfvec(3072)) halfvec_cosine_ops)"
+    )
+
+
+def test_jsonb_columns_say_what_they_hold() -> None:
+    tables = Base.metadata.tables
+    assert tables["chats"].c.messages.type.python_type is tuple
+    assert tables["mind_maps"].c.graph.type.python_type is MindMapGraph
+    assert tables["document_segments"].c.segment_metadata.type.python_type is SegmentMetadata
