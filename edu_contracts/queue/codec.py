@@ -181,7 +181,7 @@ def _explain(exc: ValidationError, raw: bytes) -> MessageDecodeError:
         )
     if kind == "union_tag_not_found":
         return UnknownTaskTypeError(
-            "message has no 'type' field",
+            f"message has no 'type' field; known types: {', '.join(TASK_TYPES)}",
             where="type",
             fix=f"set 'type' to one of: {', '.join(TASK_TYPES)}",
         )
