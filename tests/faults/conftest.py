@@ -1,0 +1,26 @@
+"""Shared helpers of the fault suite.
+
+pytester points ``HOME`` at a scratch directory, which would make every
+inner run install Azurite and initdb again into a fresh per-user cache. The
+inner runs here get the real cache through ``EDU_CONTRACTS_CACHE_DIR``,
+computed once at import, before any pytester fixture changes ``HOME``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from edu_contracts.testing.services._paths import CACHE_ENV, cache_dir
+
+REAL_CACHE_DIR = str(cache_dir())
+
+
+@pytest.fixture
+def inner_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Environment for pytester runs: the real service cache, no inherited EDU_* options."""
+    monkeypatch.setenv(CACHE_ENV, REAL_CACHE_DIR)
+    for key in list(os.environ):
+        if key.startswith("EDU_") and key != CACHE_ENV:
+            monkeypatch.delenv(key)
