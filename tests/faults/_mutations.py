@@ -33,15 +33,36 @@ from edu_contracts.schemas.queue import TASK_TYPES
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 _ODD_CHARS = ["\x00", "\n", " ", "\t", "é", "€", "\ud800", "\udfff", "-", "_", "*", ".", "\u2028"]
 _SCALARS: list[Any] = [
-    None, True, False, 0, -1, 1, 2**63, -(2**70), 1e308, -1e-308, 3.5, "", "x",
-    "not-a-uuid", "00000000-0000-0000-0000-000000000000", "2026-13-45T99:00:00Z",
-    "é" * 50, "a" * 5000, [], {}, [1, "2", None], {"nested": {"deeper": [1]}},
-]  # fmt: skip
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    2**63,
+    -(2**70),
+    1e308,
+    -1e-308,
+    3.5,
+    "",
+    "x",
+    "not-a-uuid",
+    "00000000-0000-0000-0000-000000000000",
+    "2026-13-45T99:00:00Z",
+    "é" * 50,
+    "a" * 5000,
+    [],
+    {},
+    [1, "2", None],
+    {"nested": {"deeper": [1]}},
+]
 
 
 def _examples() -> list[dict[str, Any]]:
     folder = resources.files("edu_contracts") / "contracts" / "1.0.0" / "examples"
-    docs = [json.loads(item.read_text()) for item in folder.iterdir() if item.name.endswith(".json")]
+    docs = [
+        json.loads(item.read_text()) for item in folder.iterdir() if item.name.endswith(".json")
+    ]
     if not docs:  # the contracts folder moved; keep the generator useful anyway
         docs = [{"type": t, "data": {}} for t in TASK_TYPES]
     return docs
@@ -192,7 +213,9 @@ class MutationGenerator:
 
     def _bytes_bom_or_trailing(self) -> str:
         raw = self._json()
-        return _wire(self.rng.choice([b"\xef\xbb\xbf" + raw, raw + b" garbage", raw + b"}", raw + b"\x00"]))
+        return _wire(
+            self.rng.choice([b"\xef\xbb\xbf" + raw, raw + b" garbage", raw + b"}", raw + b"\x00"])
+        )
 
     # --- JSON syntax edges -----------------------------------------------------
     def _json_nan(self) -> str:
@@ -205,7 +228,7 @@ class MutationGenerator:
         doc = self._doc()
         raw = json.dumps(doc)
         key = self.rng.choice(['"type"', '"data"', '"message_id"'])
-        dup = f'{key}: {json.dumps(self.rng.choice(_SCALARS))}, '
+        dup = f"{key}: {json.dumps(self.rng.choice(_SCALARS))}, "
         return _wire(raw.replace("{", "{" + dup, 1).encode())
 
     def _json_deep_nesting(self) -> str:
@@ -232,9 +255,16 @@ class MutationGenerator:
     def _struct_type(self) -> str:
         doc = self._doc()
         doc["type"] = self.rng.choice(
-            [*_SCALARS[:8], "Document_Processing", "document-processing", "", "unknown_task",
-             *(t.upper() for t in TASK_TYPES), *TASK_TYPES]
-        )  # fmt: skip
+            [
+                *_SCALARS[:8],
+                "Document_Processing",
+                "document-processing",
+                "",
+                "unknown_task",
+                *(t.upper() for t in TASK_TYPES),
+                *TASK_TYPES,
+            ]
+        )
         return _wire(json.dumps(doc).encode())
 
     def _struct_root(self) -> str:
@@ -253,22 +283,20 @@ class MutationGenerator:
         return self.rng.choice(self._edges)
 
     def _build_edges(self) -> list[Any]:
-        return (
-            [
-                "",
-                "=",
-                "====",
-                _wire(b""),
-                _wire(b" "),
-                _wire(b"null"),
-                "A" * (64 * 1024 + 4),
-                _wire(b"[" + b"1," * 40_000 + b"1]"),
-                self._text().encode("ascii"),
-                self._json(),  # JSON that was never base64-encoded, as bytes
-                json.dumps(self._doc()),  # ... and as text
-                None,
-                12345,
-                bytearray(b"abcd"),
-                ["not", "text"],
-            ]
-        )
+        return [
+            "",
+            "=",
+            "====",
+            _wire(b""),
+            _wire(b" "),
+            _wire(b"null"),
+            "A" * (64 * 1024 + 4),
+            _wire(b"[" + b"1," * 40_000 + b"1]"),
+            self._text().encode("ascii"),
+            self._json(),  # JSON that was never base64-encoded, as bytes
+            json.dumps(self._doc()),  # ... and as text
+            None,
+            12345,
+            bytearray(b"abcd"),
+            ["not", "text"],
+        ]

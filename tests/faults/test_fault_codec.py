@@ -15,14 +15,13 @@ import time
 from typing import Any
 
 import pytest
+from _mutations import MutationGenerator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from edu_contracts.errors import MessageDecodeError
 from edu_contracts.queue import decode, encode
 from edu_contracts.schemas.queue import MESSAGE_MODELS, TASK_TYPES
-
-from _mutations import MutationGenerator
 
 TOTAL = 100_000
 SEED = 20_260_101
@@ -70,8 +69,14 @@ def test_100k_mutated_texts_decode_or_raise_only_message_decode_errors(
     assert sum(outcomes.values()) == TOTAL
     # the generator must actually exercise both sides and every decode stage
     assert outcomes["decoded"] > 1_000
-    for stage in ("NotBase64Error", "NotJSONError", "NotAnObjectError",
-                  "UnknownTaskTypeError", "PayloadInvalidError", "MessageTooLargeError"):  # fmt: skip
+    for stage in (
+        "NotBase64Error",
+        "NotJSONError",
+        "NotAnObjectError",
+        "UnknownTaskTypeError",
+        "PayloadInvalidError",
+        "MessageTooLargeError",
+    ):
         assert outcomes[stage] > 0, f"no input reached {stage}: {summary}"
 
 
@@ -81,13 +86,23 @@ def _wire(document: Any) -> str:
 
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=20,
 )
 _data_keys = st.sampled_from(
-    ["document_id", "project_id", "user_id", "document_ids", "language", "count",
-     "difficulty", "detail", "max_depth"]  # fmt: skip
+    [
+        "document_id",
+        "project_id",
+        "user_id",
+        "document_ids",
+        "language",
+        "count",
+        "difficulty",
+        "detail",
+        "max_depth",
+    ]
 )
 _near_valid = st.fixed_dictionaries(
     {
