@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from edu_contracts.errors import EduContractsError, ServiceError
 
-__all__ = ["DatabaseUnavailableError", "MigrationError", "VectorDimensionError"]
+__all__ = [
+    "DatabaseUnavailableError",
+    "MigrationError",
+    "SearchArgumentError",
+    "VectorDimensionError",
+]
 
 
 class DatabaseUnavailableError(ServiceError):
@@ -21,6 +26,11 @@ class MigrationError(EduContractsError):
     """Upgrading, downgrading or comparing the schema failed."""
 
 
-class VectorDimensionError(EduContractsError, ValueError):
-    """A vector does not have ``EMBEDDING_DIM`` components; also a ValueError
-    because it is a bad argument."""
+class SearchArgumentError(EduContractsError, ValueError):
+    """A search was called with an argument it cannot use; also a ValueError
+    so generic argument checks in callers keep working."""
+
+
+class VectorDimensionError(SearchArgumentError):
+    """A query vector does not have ``EMBEDDING_DIM`` components: it was
+    embedded by a different model than the segments."""

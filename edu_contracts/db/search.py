@@ -18,7 +18,7 @@ from pgvector.sqlalchemy import HALFVEC
 from sqlalchemy.orm import Session
 
 from edu_contracts.db.base import EMBEDDING_DIM
-from edu_contracts.db.errors import VectorDimensionError
+from edu_contracts.db.errors import SearchArgumentError, VectorDimensionError
 from edu_contracts.db.models.document import DocumentSegment
 
 __all__ = ["embedding_halfvec", "nearest_segments", "nearest_segments_query"]
@@ -40,7 +40,7 @@ def _check(query_vector: Sequence[float], limit: int) -> list[float]:
             fix="embed the query with the same model that embedded the segments",
         )
     if limit < 1:
-        raise VectorDimensionError(
+        raise SearchArgumentError(
             f"limit must be at least 1, got {limit}",
             where="nearest_segments(limit=...)",
             fix="pass a positive limit",

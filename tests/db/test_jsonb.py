@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import TypeVar
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
 from edu_contracts.db.models import Chat, DocumentSegment, MindMap, QuizQuestion
+from edu_contracts.db.types import PydanticJSONB
 from edu_contracts.schemas.enums import ChatRole
 from edu_contracts.schemas.jsonb import (
     ChatMessage,
+    ChatMessages,
     Citation,
     MindMapEdge,
     MindMapGraph,
@@ -168,3 +174,31 @@ def test_jsonb_values_are_immutable() -> None:
     option = QuizOption(key="a", text="x", is_correct=True)
     with pytest.raises(ValidationError):
         option.text = "y"  # type: ignore[misc]
+
+
+@given(
+    st.builds(
+        SegmentMetadata,
+        page=st.none() | st.integers(1, 10_000),
+        heading_path=st.lists(st.text(max_size=20), max_size=4).map(tuple),
+        char_start=st.none() | st.integers(0, 10**9),
+    )
+)
+def test_pydantic_jsonb_round_trips_through_json(metadata: SegmentMetadata) -> None:
+    # What the type binds must survive JSON text (as JSONB stores it) and
+    # come back equal: no datetimes, tuples or UUIDs lost on the way.
+    column_type = PydanticJSONB(SegmentMetadata)
+    dialect = postgresql.dialect()
+    stored = json.loads(json.dumps(column_type.process_bind_param(metadata, dialect)))
+    assert column_type.process_result_value(stored, dialect) == metadata
+
+
+def test_chat_messages_round_trip_through_json() -> None:
+    column_type = PydanticJSONB(ChatMessages)
+    dialect = postgresql.dialect()
+    citation = Citation(segment_id=uuid.uuid4(), document_id=uuid.uuid4())
+    messages = (
+        ChatMessage(role=ChatRole.ASSISTANT, content="a", created_at=NOW, citations=(citation,)),
+    )
+    stored = json.loads(json.dumps(column_type.process_bind_param(messages, dialect)))
+    assert column_type.process_result_value(stored, dialect) == messages

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from edu_contracts.db.base import EMBEDDING_DIM
-from edu_contracts.db.errors import VectorDimensionError
+from edu_contracts.db.errors import SearchArgumentError, VectorDimensionError
 from edu_contracts.db.models import Document, DocumentSegment
 from edu_contracts.db.models.document import HNSW_INDEX_NAME
 from edu_contracts.db.search import nearest_segments, nearest_segments_query
@@ -114,6 +114,11 @@ def test_query_vector_of_the_wrong_width_is_refused() -> None:
         nearest_segments_query(project_id=uuid.uuid4(), query_vector=[0.0] * 1536)
     assert isinstance(info.value, ValueError)
     assert "1536" in str(info.value)
+
+
+def test_limit_below_one_is_refused() -> None:
+    with pytest.raises(SearchArgumentError):
+        nearest_segments_query(project_id=uuid.uuid4(), query_vector=[0.0] * EMBEDDING_DIM, limit=0)
 
 
 def _explain(session: Session, statement: sa.Select[DocumentSegment, float]) -> str:

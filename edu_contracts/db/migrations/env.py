@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from alembic import context
 
+import edu_contracts.db.models  # noqa: F401  (registers every table)
 from edu_contracts.db.base import Base
 from edu_contracts.db.migrate import context_options
-from edu_contracts.db.models import User  # noqa: F401  (registers every table)
 
 config = context.config
 
