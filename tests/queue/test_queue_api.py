@@ -1,0 +1,35 @@
+"""The public surface of edu_contracts.queue is exactly what __all__ promises."""
+
+from __future__ import annotations
+
+import edu_contracts.queue as queue_api
+
+EXPECTED = [
+    "DEFAULT_MAX_DEQUEUE_COUNT",
+    "MAX_MESSAGE_TEXT_SIZE",
+    "POISON_SUFFIX",
+    "PeekedTask",
+    "PoisonReason",
+    "PoisonRecord",
+    "ReceivedTask",
+    "SendManyError",
+    "SentMessage",
+    "TaskQueue",
+    "decode",
+    "encode",
+]
+
+
+def test_exports_are_exactly_the_curated_sorted_list() -> None:
+    assert queue_api.__all__ == EXPECTED
+    assert sorted(queue_api.__all__) == queue_api.__all__
+    public = {
+        name
+        for name in vars(queue_api)
+        if not name.startswith("_")
+        and name not in {"annotations"}
+        and not isinstance(getattr(queue_api, name), type(queue_api))
+    }
+    assert public == set(EXPECTED)
+    for name in EXPECTED:
+        assert getattr(queue_api, name) is not None
