@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -27,6 +28,7 @@ from azure.storage.queue import (
     BinaryBase64DecodePolicy,
     BinaryBase64EncodePolicy,
     QueueClient,
+    QueueMessage,
     TextBase64DecodePolicy,
     TextBase64EncodePolicy,
 )
@@ -35,9 +37,11 @@ from urllib3.util.retry import Retry
 from edu_contracts.errors import ConfigurationError, ServiceError
 
 __all__ = [
+    "aware",
     "azure_errors",
     "check_wire_policies",
     "client_from_connection_string",
+    "message_text",
     "parallel",
     "sibling_client",
     "validate_queue_name",
@@ -95,6 +99,7 @@ def client_from_connection_string(
     try:
         return QueueClient.from_connection_string(connection_string, queue_name, **options)
     except ValueError as exc:
+        options["transport"].close()
         raise ConfigurationError(
             f"cannot use this connection string: {exc}",
             where="connection_string",
@@ -188,3 +193,16 @@ def parallel(
         return [attempt(item) for item in items]
     with ThreadPoolExecutor(min(concurrency, len(items)), "edu-queue") as pool:
         return list(pool.map(attempt, items))
+
+
+def message_text(item: QueueMessage) -> str:
+    """The text as it was on the wire (no decode policy), '' for an empty message."""
+    content = item.content
+    return content if isinstance(content, str) else ""
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """Service timestamps are UTC; make sure they say so."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import string
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -47,6 +48,7 @@ MAX_MESSAGE_TEXT_SIZE: Final = 64 * 1024
 
 _MESSAGE_CLASSES: Final = tuple(MESSAGE_MODELS.values())
 _BASE64_ALPHABET: Final = re.compile(rb"[^A-Za-z0-9+/=]")
+_BASE64_CHARS: Final = frozenset(string.ascii_letters + string.digits + "+/=")
 _MAX_LISTED_ERRORS: Final = 5
 _TOO_LARGE_FIX: Final = (
     "keep large content out of the message: store it (blob, database row) and "
@@ -157,13 +159,11 @@ def _base64_problem(text: str | bytes) -> str:
 
 
 def _base64_where(text: str | bytes) -> str:
-    if isinstance(text, str):
-        for index, char in enumerate(text):
-            if not (char.isascii() and _BASE64_ALPHABET.search(char.encode("ascii")) is None):
-                return f"text[{index}]"
-        return "text"
-    match = _BASE64_ALPHABET.search(text)
-    return f"text[{match.start()}]" if match else "text"
+    chars = text if isinstance(text, str) else text.decode("latin-1")
+    for index, char in enumerate(chars):
+        if char not in _BASE64_CHARS:
+            return f"text[{index}]"
+    return "text"
 
 
 def _explain(exc: ValidationError, raw: bytes) -> MessageDecodeError:
