@@ -101,6 +101,10 @@ class Context:
         sub.compare(old, new)
         return sub
 
+    def branch(self) -> Context:
+        """An empty sub-context at the current path, for alternatives tried in turn."""
+        return Context(self.shared, self.path)
+
     def fresh(self) -> Context:
         """An empty sub-context at the root, for results that are memoised per pair."""
         return Context(self.shared)

@@ -85,7 +85,7 @@ def _compare_nodes(ctx: Context, old: Node, new: Node) -> None:
     elif isinstance(old, EnumNode) and isinstance(new, EnumNode):
         _diff_scalar.compare_enum(ctx, old, new)
     elif isinstance(old, CombinedNode) and isinstance(new, CombinedNode):
-        _diff_combined.compare_combined(ctx, old, new)
+        _combination_to_combination(ctx, old, new)
     elif isinstance(old, NotNode) and isinstance(new, NotNode):
         _diff_combined.compare_not(ctx, old, new)
     elif isinstance(old, ObjectNode) and isinstance(new, ObjectNode):
@@ -111,6 +111,22 @@ def _into_combination(ctx: Context, old: Node, new: CombinedNode) -> bool:
                 ctx.add(K.SUM_TYPE_EXTENDED)
                 return True
     return False
+
+
+def _combination_to_combination(ctx: Context, old: CombinedNode, new: CombinedNode) -> None:
+    """Pair the alternatives; failing that, see if all of old fits one new alternative.
+
+    The fallback (not in Confluent) is what accepts wrapping a whole union in
+    a nullable ``anyOf [union, null]``, where pairing alternatives fails.
+    """
+    paired = ctx.branch()
+    _diff_combined.compare_combined(paired, old, new)
+    if not paired.ok and new.criterion != "allOf":
+        whole = ctx.branch()
+        if _into_combination(whole, old, new):
+            ctx.extend(whole)
+            return
+    ctx.extend(paired)
 
 
 def _out_of_combination(ctx: Context, old: CombinedNode, new: Node) -> bool:

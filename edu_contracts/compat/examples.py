@@ -263,7 +263,9 @@ def _validator(schema: Any) -> Any:
         if _uses_legacy_keywords(schema)
         else validators.Draft202012Validator
     )
-    return validators.validator_for(schema, default=default)(schema)
+    cls = validators.validator_for(schema, default=default)
+    # Formats are asserted: FORMAT_* changes are breaking because readers check them.
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
 def counterexamples(
@@ -272,7 +274,10 @@ def counterexamples(
     """Instances valid under ``writer`` and invalid under ``reader``, with the reader's error."""
     writer_check = _validator(writer)
     reader_check = _validator(reader)
-    names = [*property_names(writer, reader, *hints), "extra"]
+    everywhere = property_names(writer, reader, *hints)
+    # Names the reader declares and the writer does not are where open objects break.
+    added = sorted(set(property_names(reader)) - set(property_names(writer)))
+    names = [*added * 4, *everywhere, "extra"]
     found: list[tuple[Any, exceptions.ValidationError]] = []
     seen: set[str] = set()
     for instance in _candidates(writer, names, budget):

@@ -223,6 +223,10 @@ _NEW_NAME = (
     "Do not change a property in place: add a new optional property with the new schema, have "
     "producers fill both, and retire the old one once no reader needs it."
 )
+_DEFAULT_ONLY = (
+    "Keep the property optional with its default: readers that apply defaults (pydantic) get "
+    "the value anyway, and schema validators keep accepting older data."
+)
 _CLOSE_FIRST = (
     "Close the object first (additionalProperties: false) in a release of its own, once no "
     "producer sends undeclared properties; then optional properties can be added freely."
@@ -304,9 +308,11 @@ def _build() -> dict[ChangeKind, KindInfo]:
     )
     put(
         "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED",
-        True,
-        "property {name!r} became required, with a default readers fill in",
-        _OK,
+        False,
+        "property {name!r} became required (it has a default, but a validating reader "
+        "rejects data from the {w} that lacks it)",
+        _DEFAULT_ONLY,
+        lenient=True,
     )
     put("REQUIRED_ATTRIBUTE_REMOVED", True, "property {name!r} is no longer required", _OK)
     put("ADDITIONAL_PROPERTIES_ADDED", True, "undeclared properties are now allowed", _OK)
@@ -378,9 +384,11 @@ def _build() -> dict[ChangeKind, KindInfo]:
     )
     put(
         "REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL",
-        True,
-        "required property {name!r} added with a default readers fill in",
-        _OK,
+        False,
+        "required property {name!r} added with a default; a validating reader rejects "
+        "data from the {w} that lacks it",
+        _DEFAULT_ONLY,
+        lenient=True,
     )
     put(
         "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL",
