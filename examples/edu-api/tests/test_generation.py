@@ -1,0 +1,68 @@
+import uuid
+
+
+def test_flashcards_are_requested_from_every_processed_document(
+    api_client, user, edu_factories, edu_queue
+):
+    project = edu_factories.project(user=user, documents=0)
+    first = edu_factories.document(project=project, status="ready")
+    second = edu_factories.document(project=project, status="ready")
+    edu_factories.document(project=project, status="pending")
+
+    response = api_client.post(
+        f"/projects/{project.id}/generate/flashcards",
+        json={"count": 5, "difficulty": "hard"},
+        headers={"X-Request-Id": "req-42"},
+    )
+
+    assert response.status_code == 202, response.text
+    task = edu_queue.expect("flashcard_generation", project_id=project.id, count=5)
+    assert set(task.data.document_ids) == {first.id, second.id}
+    assert task.data.difficulty == "hard"
+    assert task.correlation_id == "req-42"
+    assert response.json() == {"task_id": str(task.message_id), "type": "flashcard_generation"}
+
+
+def test_a_quiz_is_requested_from_the_chosen_document(api_client, user, edu_factories, edu_queue):
+    project = edu_factories.project(user=user, documents=0)
+    chosen = edu_factories.document(project=project, status="ready")
+    edu_factories.document(project=project, status="ready")
+
+    response = api_client.post(
+        f"/projects/{project.id}/generate/quiz", json={"document_ids": [str(chosen.id)]}
+    )
+
+    assert response.status_code == 202, response.text
+    task = edu_queue.expect("quiz_generation", project_id=project.id)
+    assert task.data.document_ids == (chosen.id,)
+    assert task.data.count == 10  # the contract's default
+
+
+def test_nothing_to_generate_from_is_a_conflict(api_client, user, edu_factories, edu_queue):
+    project = edu_factories.project(user=user, documents=0)
+    pending = edu_factories.document(project=project, status="pending")
+
+    everything = api_client.post(f"/projects/{project.id}/generate/quiz", json={})
+    chosen = api_client.post(
+        f"/projects/{project.id}/generate/quiz", json={"document_ids": [str(pending.id)]}
+    )
+    unknown = api_client.post(
+        f"/projects/{project.id}/generate/quiz", json={"document_ids": [str(uuid.uuid4())]}
+    )
+
+    assert (everything.status_code, chosen.status_code, unknown.status_code) == (409, 409, 404)
+    assert edu_queue.messages() == []
+
+
+def test_the_contracts_bounds_are_the_apis_bounds(api_client, user, edu_factories, edu_queue):
+    project = edu_factories.project(user=user, documents=0)
+    edu_factories.document(project=project, status="ready")
+
+    too_many = api_client.post(f"/projects/{project.id}/generate/flashcards", json={"count": 201})
+    bad_language = api_client.post(
+        f"/projects/{project.id}/generate/flashcards", json={"language": "English"}
+    )
+
+    assert too_many.status_code == bad_language.status_code == 422
+    assert too_many.json()["detail"][0]["loc"] == ["count"]
+    assert edu_queue.messages() == []
