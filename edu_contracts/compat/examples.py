@@ -25,7 +25,13 @@ from jsonschema import exceptions, validators
 
 from edu_contracts.compat.findings import Counterexample, Finding
 
-__all__ = ["attach_counterexamples", "counterexamples", "generate", "property_names"]
+__all__ = [
+    "Unsatisfiable",
+    "attach_counterexamples",
+    "counterexamples",
+    "generate",
+    "property_names",
+]
 
 _ANY_VALUES: tuple[Any, ...] = ("x", 0, 1.5, True, None, [], {})
 _MAX_DEPTH = 8
