@@ -16,7 +16,8 @@ def test_probe(edu_services, edu_session):
     from sqlalchemy import text
     print("PORT", edu_services.postgres.port, "BACKEND", edu_services.backend)
     print("TEMPLATE", edu_session.scalar(text(
-        "select string_agg(datname, ',') from pg_database where datistemplate and datname like 'edu_%'")))
+        "select string_agg(datname, ',') from pg_database"
+        " where datistemplate and datname like 'edu_%'")))
 """
 
 
