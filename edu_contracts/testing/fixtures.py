@@ -18,6 +18,7 @@ edu_connection         function   a connection inside a transaction rolled back
 edu_session            function   ``Session`` on it; ``commit()`` is a savepoint
 edu_sessionmaker       function   sessionmaker bound the same way, for app code
 edu_queue              function   ``EduQueue``: own queue; contract-checked, recorded
+edu_factories          function   ``Factories`` bound to ``edu_session``, seeded
 =====================  =========  ==============================================
 """
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from edu_contracts.factories import Factories
     from edu_contracts.testing.config import EduConfig
     from edu_contracts.testing.janitor import DatabaseJanitor
     from edu_contracts.testing.queues import EduQueue
@@ -161,3 +163,19 @@ def edu_queue(
     )
     yield queue
     queue.finish()
+
+
+@pytest.fixture
+def edu_factories(request: pytest.FixtureRequest, edu_session: Session) -> Factories:
+    """Seeded factories bound to this test's session: rows are flushed, never committed.
+
+    The seed is ``--edu-seed`` mixed with the test's id, so every test gets its
+    own reproducible data and reordering tests changes nothing.
+    """
+    import zlib
+
+    from edu_contracts.factories import Factories
+
+    base = run_state(request.config).config.seed
+    seed = base * 1_000_003 + zlib.crc32(request.node.nodeid.encode())
+    return Factories(edu_session, seed=seed)
