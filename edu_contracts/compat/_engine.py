@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from edu_contracts.compat import _diff
+from edu_contracts.compat._catalog import CATALOG, describe
 from edu_contracts.compat._context import Context, RawFinding, pointer_of
 from edu_contracts.compat._load import Loader
 from edu_contracts.compat.findings import Finding, Report
-from edu_contracts.compat.kinds import CATALOG, describe
 from edu_contracts.compat.modes import CompatibilityMode, Direction, RuleSet
 from edu_contracts.errors import ConfigurationError
 
