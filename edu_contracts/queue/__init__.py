@@ -5,7 +5,13 @@ an Azure Storage Queue carries and back; ``TaskQueue`` sends, receives, acks
 and moves what cannot be processed to ``<queue>-poison``.
 """
 
-from edu_contracts.queue._types import PeekedTask, ReceivedTask, SendManyError, SentMessage
+from edu_contracts.queue._types import (
+    DrainError,
+    PeekedTask,
+    ReceivedTask,
+    SendManyError,
+    SentMessage,
+)
 from edu_contracts.queue.client import DEFAULT_MAX_DEQUEUE_COUNT, TaskQueue
 from edu_contracts.queue.codec import MAX_MESSAGE_TEXT_SIZE, decode, encode
 from edu_contracts.queue.poison import POISON_SUFFIX, PoisonReason, PoisonRecord
@@ -14,6 +20,7 @@ __all__ = [
     "DEFAULT_MAX_DEQUEUE_COUNT",
     "MAX_MESSAGE_TEXT_SIZE",
     "POISON_SUFFIX",
+    "DrainError",
     "PeekedTask",
     "PoisonReason",
     "PoisonRecord",

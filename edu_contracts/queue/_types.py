@@ -13,7 +13,7 @@ from datetime import datetime
 from edu_contracts.errors import MessageDecodeError, ServiceError
 from edu_contracts.schemas.queue import QueueTaskMessage
 
-__all__ = ["PeekedTask", "ReceivedTask", "SendManyError", "SentMessage"]
+__all__ = ["DrainError", "PeekedTask", "ReceivedTask", "SendManyError", "SentMessage"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +66,19 @@ class SendManyError(ServiceError):
         self.failures = failures
         first = next(iter(failures.values()))
         super().__init__(message, where=first.where, fix=first.fix)
+
+
+class DrainError(ServiceError):
+    """``drain`` failed part-way; ``tasks`` holds what it had already taken.
+
+    With ``ack=True`` those messages are gone from the queue, so the caller
+    must get them even though the drain did not finish.
+    """
+
+    def __init__(self, cause: ServiceError, tasks: list[ReceivedTask]) -> None:
+        self.tasks = tasks
+        super().__init__(
+            f"drain stopped after {len(tasks)} messages: {cause.message}",
+            where=cause.where,
+            fix=cause.fix,
+        )

@@ -42,7 +42,13 @@ from edu_contracts.queue._azure import (
     sibling_client,
     validate_queue_name,
 )
-from edu_contracts.queue._types import PeekedTask, ReceivedTask, SendManyError, SentMessage
+from edu_contracts.queue._types import (
+    DrainError,
+    PeekedTask,
+    ReceivedTask,
+    SendManyError,
+    SentMessage,
+)
 from edu_contracts.queue.codec import decode, encode
 from edu_contracts.queue.poison import (
     POISON_SUFFIX,
@@ -260,18 +266,28 @@ class TaskQueue:
     ) -> list[ReceivedTask]:
         """Receive in batches until no message is visible (or ``limit`` is reached).
 
-        With ``ack`` each batch is deleted once decoded and collected, so the
-        caller holds the only copy; without it the messages return after
-        ``visibility_timeout``. Delayed (not yet visible) messages are not waited for.
+        With ``ack`` each batch is deleted once decoded and collected; a failed
+        ack is logged, not raised, because that message simply comes back
+        (at-least-once), while raising would drop the acked ones from the
+        result. A failed receive raises ``DrainError`` carrying what was taken
+        so far. Without ``ack`` messages return after ``visibility_timeout``.
+        Delayed (not yet visible) messages are not waited for.
         """
         tasks: list[ReceivedTask] = []
         while limit is None or len(tasks) < limit:
             want = _MAX_BATCH if limit is None else min(_MAX_BATCH, limit - len(tasks))
-            batch, seen = self._receive_batch(want, visibility_timeout)
+            try:
+                batch, seen = self._receive_batch(want, visibility_timeout)
+            except ServiceError as exc:
+                if not tasks:
+                    raise
+                raise DrainError(exc, tasks) from exc
             if ack and batch:
-                errors = [e for e in parallel(self.ack, batch, 16) if isinstance(e, ServiceError)]
-                if errors:
-                    raise errors[0]
+                for task, outcome in zip(batch, parallel(self.ack, batch, 16), strict=True):
+                    if isinstance(outcome, ServiceError):
+                        _log.warning(
+                            "drain: ack of %s failed; it will return: %s", task.message_id, outcome
+                        )
             tasks.extend(batch)
             if seen == 0:
                 break
