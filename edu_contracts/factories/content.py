@@ -10,14 +10,22 @@ lets the ORM path and the COPY path produce the same kind of data.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from edu_contracts.factories.entropy import Entropy
+from edu_contracts.factories.entropy import Clock, Entropy
 from edu_contracts.factories.topics import TOPICS, Term, Topic
-from edu_contracts.schemas.enums import ChatRole, FlashcardState, QuizQuestionKind, UsagePeriod
+from edu_contracts.schemas.enums import (
+    ChatRole,
+    DocumentSourceKind,
+    DocumentStatus,
+    FlashcardState,
+    QuizQuestionKind,
+    UsagePeriod,
+)
 from edu_contracts.schemas.jsonb import (
     ChatMessage,
     Citation,
@@ -30,6 +38,7 @@ from edu_contracts.schemas.jsonb import (
 __all__ = [
     "EMBEDDING_MODEL",
     "chat_transcript",
+    "document_columns",
     "document_title",
     "flashcard_sides",
     "fsrs_state",
@@ -57,6 +66,11 @@ _SENTENCES = (
     "Worked examples on {t} usually appear near the end of the chapter.",
     "Keep in mind that {t} and {u} are both central ideas of {topic}.",
     "Revising {t} with spaced practice helps to remember it for the exam.",
+)
+_FAILURES = (
+    "the PDF is encrypted",
+    "no text could be extracted",
+    "the embedding service timed out after 3 retries",
 )
 _NAMES = ("Dr. Alvarez", "Prof. Chen", "Ms. Okafor", "Dr. Lindqvist", "Prof. Haddad", "Dr. Ito")
 
@@ -107,6 +121,56 @@ def document_title(entropy: Entropy, topic: Topic) -> str:
     if pattern == 2:
         return f"{topic.name} study guide"
     return f"Notes on {term.name} ({topic.subject})"
+
+
+def document_columns(
+    entropy: Entropy,
+    clock: Clock,
+    topic: Topic,
+    *,
+    project_id: uuid.UUID | None,
+    document_id: uuid.UUID,
+    created_at: dt.datetime,
+    status: DocumentStatus,
+    text: str | None = None,
+) -> dict[str, Any]:
+    """A document's columns for ``status``: a failed one has an error, a pending one no
+    processing time; a file has pages and a blob path, pasted text neither."""
+    rnd = entropy.random
+    if text is not None:
+        kind = DocumentSourceKind.TEXT
+    else:
+        kind = rnd.choice(
+            (DocumentSourceKind.FILE, DocumentSourceKind.FILE, DocumentSourceKind.URL)
+        )
+    title = document_title(entropy, topic)
+    body = text if text is not None else segment_text(entropy, topic, 6)
+    values: dict[str, Any] = {
+        "title": title,
+        "source_kind": kind,
+        "status": status,
+        "content_sha256": hashlib.sha256(body.encode()).hexdigest(),
+        "error_message": None,
+        "processed_at": None,
+        "source_uri": None,
+        "mime_type": "text/plain",
+        "size_bytes": len(body.encode()),
+        "page_count": None,
+    }
+    if kind is DocumentSourceKind.FILE:
+        values["source_uri"] = f"documents/{project_id}/{document_id}.pdf"
+        values["mime_type"] = "application/pdf"
+        values["page_count"] = rnd.randint(1, 120)
+        values["size_bytes"] = values["page_count"] * rnd.randint(20_000, 90_000)
+    elif kind is DocumentSourceKind.URL:
+        slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+        values["source_uri"] = f"https://www.example.edu/courses/{slug}"
+        values["mime_type"] = "text/html"
+    if status in (DocumentStatus.READY, DocumentStatus.FAILED):
+        values["processed_at"] = clock.after(created_at, max_seconds=900)
+    if status is DocumentStatus.FAILED:
+        values["error_message"] = rnd.choice(_FAILURES)
+    return values
 
 
 def segment_text(entropy: Entropy, topic: Topic, sentences: int = 4) -> str:

@@ -10,7 +10,6 @@ the same subject without storing anything extra.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -31,7 +30,7 @@ from edu_contracts.factories.base import EduFactory
 from edu_contracts.factories.context import FactoryContext
 from edu_contracts.factories.entropy import Entropy
 from edu_contracts.factories.topics import TOPICS, Topic
-from edu_contracts.schemas.enums import DocumentSourceKind, DocumentStatus, UsagePeriod
+from edu_contracts.schemas.enums import DocumentStatus, UsagePeriod
 from edu_contracts.schemas.jsonb import SegmentMetadata
 
 __all__ = [
@@ -146,51 +145,16 @@ class DocumentFactory(EduFactory[Document]):
         given: dict[str, Any],
         options: dict[str, Any],
     ) -> dict[str, Any]:
-        rnd = entropy.random
-        topic = topic_of(given.get("project_id"))
-        status = DocumentStatus(given.get("status", DocumentStatus.READY))
-        text: str | None = options["text"]
-        kind = (
-            DocumentSourceKind.TEXT
-            if text is not None
-            else rnd.choice(
-                (DocumentSourceKind.FILE, DocumentSourceKind.FILE, DocumentSourceKind.URL)
-            )
+        return content.document_columns(
+            entropy,
+            context.clock,
+            topic_of(given.get("project_id")),
+            project_id=given.get("project_id"),
+            document_id=given["id"],
+            created_at=given["created_at"],
+            status=DocumentStatus(given.get("status", DocumentStatus.READY)),
+            text=options["text"],
         )
-        title = content.document_title(entropy, topic)
-        body = text if text is not None else content.segment_text(entropy, topic, 6)
-        values: dict[str, Any] = {
-            "title": title,
-            "source_kind": kind,
-            "status": status,
-            "content_sha256": hashlib.sha256(body.encode()).hexdigest(),
-            "error_message": None,
-            "processed_at": None,
-            "source_uri": None,
-            "mime_type": "text/plain",
-            "size_bytes": len(body.encode()),
-            "page_count": None,
-        }
-        if kind is DocumentSourceKind.FILE:
-            values["source_uri"] = f"documents/{given.get('project_id')}/{given['id']}.pdf"
-            values["mime_type"] = "application/pdf"
-            values["page_count"] = rnd.randint(1, 120)
-            values["size_bytes"] = values["page_count"] * rnd.randint(20_000, 90_000)
-        elif kind is DocumentSourceKind.URL:
-            slug = title.lower().replace(" ", "-").replace(",", "").replace(":", "")
-            values["source_uri"] = f"https://www.example.edu/courses/{slug}"
-            values["mime_type"] = "text/html"
-        if status in (DocumentStatus.READY, DocumentStatus.FAILED):
-            values["processed_at"] = context.clock.after(given["created_at"], max_seconds=900)
-        if status is DocumentStatus.FAILED:
-            values["error_message"] = rnd.choice(
-                (
-                    "the PDF is encrypted",
-                    "no text could be extracted",
-                    "the embedding service timed out after 3 retries",
-                )
-            )
-        return values
 
     @classmethod
     def build_children(
