@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -118,16 +117,9 @@ class EduQueue:
     def _write_record(self, message: QueueTaskMessage) -> None:
         if self._record is None:
             return
-        line = json.dumps(
-            {
-                "type": message.type,
-                "contract_version": message.contract_version,
-                "test": self._test_id,
-                "recorded_at": datetime.now(UTC).isoformat(),
-                "body": json.loads(message.model_dump_json()),
-            },
-            sort_keys=True,
-        )
+        from edu_contracts.recording import record_line
+
+        line = record_line(json.loads(message.model_dump_json()), test=self._test_id)
         with _RECORD_LOCK:
             self._record.parent.mkdir(parents=True, exist_ok=True)
             with self._record.open("a", encoding="utf-8") as fh:

@@ -1,0 +1,100 @@
+"""Recorded messages: what a producer's test run really sent (a message pact).
+
+The pytest plugin appends one JSON object per line for every message that
+passes through ``edu_queue`` (``--edu-record``). A producer's CI publishes
+the file; a consumer's CI replays it (``edu-contracts can-i-deploy
+--producer FILE``, and its own handler tests). Line format (version 1)::
+
+    {"format": 1, "type": "document_processing", "contract_version": "1.0.0",
+     "test": "tests/test_upload.py::test_upload", "recorded_at": "<ISO 8601>",
+     "body": {...the message as JSON...}}
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from edu_contracts.errors import ContractFileError
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class RecordedMessage:
+    type: str
+    contract_version: str | None
+    test: str
+    body: dict[str, Any]
+    where: str  # file:line, for findings
+
+
+def record_line(body: dict[str, Any], *, test: str) -> str:
+    """One recording line for a message given as its JSON object."""
+    return json.dumps(
+        {
+            "format": FORMAT,
+            "type": body.get("type"),
+            "contract_version": body.get("contract_version"),
+            "test": test,
+            "recorded_at": datetime.now(UTC).isoformat(),
+            "body": body,
+        },
+        sort_keys=True,
+    )
+
+
+def read_recording(path: Path | str) -> list[RecordedMessage]:
+    """Every message of a recording; a bad line is an error naming file and line."""
+    source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContractFileError(
+            f"cannot read the recording: {exc}",
+            where=str(source),
+            fix="pass the file written by the producer's `pytest --edu-record=FILE`",
+        ) from exc
+    messages: list[RecordedMessage] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            item = json.loads(line)
+        except ValueError as exc:
+            raise ContractFileError(
+                f"line is not JSON: {exc}", where=where, fix="the file must be JSON lines"
+            ) from exc
+        if not isinstance(item, dict) or not isinstance(item.get("body"), dict):
+            raise ContractFileError(
+                "line is not a recorded message (an object with a 'body' object)",
+                where=where,
+                fix="the file must come from `pytest --edu-record=FILE`",
+            )
+        if item.get("format", FORMAT) != FORMAT:
+            raise ContractFileError(
+                f"recording format {item.get('format')!r} is not supported (expected {FORMAT})",
+                where=where,
+                fix="upgrade edu-contracts to read it",
+            )
+        version = item.get("contract_version")
+        messages.append(
+            RecordedMessage(
+                type=str(item.get("type")),
+                contract_version=version if isinstance(version, str) else None,
+                test=str(item.get("test", "")),
+                body=item["body"],
+                where=where,
+            )
+        )
+    if not messages:
+        raise ContractFileError(
+            "the recording holds no messages",
+            where=str(source),
+            fix="run the producer's tests with --edu-record=FILE first",
+        )
+    return messages
