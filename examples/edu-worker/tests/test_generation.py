@@ -1,0 +1,90 @@
+import pytest
+
+from edu_contracts.db.models import FlashcardGroup, Quiz
+from edu_contracts.schemas.queue import (
+    FlashcardGenerationData,
+    FlashcardGenerationMessage,
+    QuizGenerationData,
+    QuizGenerationMessage,
+)
+from edu_worker import run_worker_once
+
+TEXT = """The mitochondrion produces most of the cell's energy. Ribosomes assemble proteins.
+The nucleus stores the genetic information. Lysosomes digest worn-out organelles.
+"""
+
+
+@pytest.fixture
+def ready_document(upload, edu_factories, edu_queue, edu_session, document_store):
+    doc = upload(TEXT)
+    edu_queue.send(edu_factories.task("document_processing", document=doc))
+    run_worker_once(edu_queue, edu_session, sources=document_store)
+    assert doc.status == "ready"
+    return doc
+
+
+def _generation(model, data_model, doc, **fields):
+    data = data_model(
+        project_id=doc.project_id, user_id=doc.project.user_id, document_ids=(doc.id,), **fields
+    )
+    return model(data=data)
+
+
+def test_flashcards_are_generated_from_the_documents_segments(
+    ready_document, edu_queue, edu_session, document_store
+):
+    edu_queue.send(
+        _generation(FlashcardGenerationMessage, FlashcardGenerationData, ready_document, count=3)
+    )
+
+    report = run_worker_once(edu_queue, edu_session, sources=document_store)
+
+    assert [o.status for o in report.outcomes] == ["done"]
+    (group,) = ready_document.flashcard_groups
+    assert len(group.flashcards) == 3
+    segment_ids = {s.id for s in ready_document.segments}
+    for card in group.flashcards:
+        assert "_____" in card.front and card.back not in card.front
+        assert card.source_segment_id in segment_ids
+
+
+def test_a_redelivered_generation_task_makes_one_result(
+    ready_document, edu_queue, edu_session, document_store
+):
+    message = _generation(QuizGenerationMessage, QuizGenerationData, ready_document, count=2)
+    edu_queue.send(message)
+    edu_queue.send(message)  # at-least-once delivery: the same task twice
+
+    report = run_worker_once(edu_queue, edu_session, sources=document_store)
+
+    assert [o.status for o in report.outcomes] == ["done", "done"]
+    assert edu_session.query(Quiz).filter_by(project_id=ready_document.project_id).count() == 1
+
+
+def test_quiz_questions_have_exactly_one_right_answer(
+    ready_document, edu_queue, edu_session, document_store
+):
+    edu_queue.send(_generation(QuizGenerationMessage, QuizGenerationData, ready_document, count=4))
+
+    run_worker_once(edu_queue, edu_session, sources=document_store)
+
+    (quiz,) = ready_document.quizzes
+    assert len(quiz.questions) == 4
+    for question in quiz.questions:
+        assert len(question.options) >= 2
+        assert sum(o.is_correct for o in question.options) == 1
+
+
+def test_generation_from_an_unprocessed_document_fails_without_retry(
+    upload, edu_queue, edu_session, document_store
+):
+    pending = upload(TEXT)
+    edu_queue.send(_generation(FlashcardGenerationMessage, FlashcardGenerationData, pending))
+
+    report = run_worker_once(edu_queue, edu_session, sources=document_store)
+
+    assert [(o.status, o.detail) for o in report.outcomes] == [
+        ("failed", "none of the requested documents is processed")
+    ]
+    assert edu_session.query(FlashcardGroup).count() == 0
+    assert edu_queue.messages() == []
