@@ -40,3 +40,19 @@ def bench(session: nox.Session) -> None:
     """Every benchmark in bench/, peers in the same run; writes bench/RESULTS.md."""
     session.install("-e", ".[dev,bench]")
     session.run("python", "bench/run.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def contracts(session: nox.Session) -> None:
+    """Released files intact, and the code compatible with the latest release."""
+    session.install("-e", ".")
+    session.run("edu-contracts", "lock", "--verify")
+    session.run("edu-contracts", "check")
+
+
+@nox.session(python=PYTHON)
+def examples(session: nox.Session) -> None:
+    """Both example services' suites and the producer -> consumer cross-verification."""
+    session.install("-e", ".[dev]")
+    session.install("-e", "examples/edu-api[test]", "-e", "examples/edu-worker[test]")
+    session.run("pytest", "tests/examples", "-p", "no:cacheprovider", *session.posargs)
