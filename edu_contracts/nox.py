@@ -87,7 +87,7 @@ def contracts_commands(
                     "edu-contracts",
                     "can-i-deploy",
                     "--producer",
-                    path,
+                    replay,
                     "--consumer",
                     contract_version,
                 ],
