@@ -47,6 +47,7 @@ __all__ = [
     "mind_map_graph",
     "pick_topic",
     "project_text",
+    "quiz_answer",
     "quiz_question",
     "segment_text",
     "usage_counters",
@@ -261,6 +262,35 @@ def quiz_question(entropy: Entropy, topic: Topic, kind: QuizQuestionKind) -> dic
         "expected_answer": None,
         "explanation": explanation,
     }
+
+
+def quiz_answer(
+    entropy: Entropy,
+    kind: QuizQuestionKind | str,
+    options: Sequence[QuizOption],
+    expected_answer: str | None,
+    topic: Topic,
+) -> dict[str, Any]:
+    """A learner's answer to a question, right about 70 % of the time, and its grade."""
+    rnd = entropy.random
+    right = rnd.random() < 0.7
+    kind = QuizQuestionKind(kind)
+    if kind is QuizQuestionKind.SHORT_ANSWER:
+        expected = expected_answer or ""
+        answer = expected if right else rnd.choice(topic.terms).name
+        correct = answer == expected
+        return {"answer": answer, "is_correct": correct, "score": 1.0 if correct else 0.0}
+    truth = {o.key for o in options if o.is_correct}
+    if kind is QuizQuestionKind.MULTIPLE_CHOICE:
+        chosen = truth if right else set(rnd.sample([o.key for o in options], 2))
+        hits = len(chosen & truth) - len(chosen - truth)
+        score = max(0.0, hits / len(truth))
+    else:
+        wrong = [o.key for o in options if not o.is_correct]
+        chosen = truth if right or not wrong else {rnd.choice(wrong)}
+        score = 1.0 if chosen == truth else 0.0
+    answer = ", ".join(o.text for o in options if o.key in chosen)
+    return {"answer": answer, "is_correct": chosen == truth, "score": round(score, 4)}
 
 
 def chat_transcript(

@@ -384,7 +384,17 @@ class PracticeRecordFactory(EduFactory[PracticeRecord]):
                 "score": None,
                 "answer": None,
             }
-        return {**base, "rating": None, **_answer(entropy, given["quiz_question"])}
+        return {
+            **base,
+            "rating": None,
+            **content.quiz_answer(
+                entropy,
+                given["quiz_question"].kind,
+                given["quiz_question"].options,
+                given["quiz_question"].expected_answer,
+                topic_of(given["quiz_question"].quiz.project_id),
+            ),
+        }
 
 
 def _pick_target(context: FactoryContext, session: StudySession | None) -> str:
@@ -394,27 +404,3 @@ def _pick_target(context: FactoryContext, session: StudySession | None) -> str:
         return "quiz_question"
     chance = context.stream("practice_records.target").random.random()
     return "flashcard" if chance < 0.6 else "quiz_question"
-
-
-def _answer(entropy: Entropy, question: QuizQuestion) -> dict[str, Any]:
-    """A learner's answer to ``question``, right about 70 % of the time, graded."""
-    rnd = entropy.random
-    right = rnd.random() < 0.7
-    kind = QuizQuestionKind(question.kind)
-    if kind is QuizQuestionKind.SHORT_ANSWER:
-        expected = question.expected_answer or ""
-        answer = expected if right else rnd.choice(topic_of(question.quiz.project_id).terms).name
-        correct = answer == expected
-        return {"answer": answer, "is_correct": correct, "score": 1.0 if correct else 0.0}
-    options = list(question.options)
-    truth = {o.key for o in options if o.is_correct}
-    if kind is QuizQuestionKind.MULTIPLE_CHOICE:
-        chosen = truth if right else set(rnd.sample([o.key for o in options], 2))
-        hits = len(chosen & truth) - len(chosen - truth)
-        score = max(0.0, hits / len(truth))
-    else:
-        wrong = [o.key for o in options if not o.is_correct]
-        chosen = truth if right or not wrong else {rnd.choice(wrong)}
-        score = 1.0 if chosen == truth else 0.0
-    answer = ", ".join(o.text for o in options if o.key in chosen)
-    return {"answer": answer, "is_correct": chosen == truth, "score": round(score, 4)}

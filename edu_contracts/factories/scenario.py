@@ -19,7 +19,8 @@ from edu_contracts.errors import SeedError
 
 __all__ = ["Scenario", "document_statuses", "load_scenario", "scenario_names"]
 
-_PACKAGE = "edu_contracts.factories.scenarios"
+_PACKAGE = "edu_contracts.factories"
+_FOLDER = "scenarios"
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def document_statuses(scenario: Scenario) -> list[str]:
 
 def scenario_names() -> list[str]:
     """The scenarios shipped with the package."""
-    root = resources.files(_PACKAGE)
+    root = resources.files(_PACKAGE) / _FOLDER
     return sorted(p.name.removesuffix(".toml") for p in root.iterdir() if p.name.endswith(".toml"))
 
 
@@ -130,7 +131,7 @@ def _read(name_or_path: str | Path) -> tuple[str, str, str]:
                 fix="pass an existing TOML file or a scenario name",
             ) from exc
     name = str(name_or_path)
-    resource = resources.files(_PACKAGE) / f"{name}.toml"
+    resource = resources.files(_PACKAGE) / _FOLDER / f"{name}.toml"
     if not resource.is_file():
         raise SeedError(
             f"unknown scenario {name!r}",
