@@ -13,6 +13,8 @@ COPY loader behind ``edu-contracts seed`` live in :mod:`.scenarios` and
 :mod:`.loader`.
 """
 
+from typing import Any
+
 from edu_contracts.factories.base import EduFactory, factory_for
 from edu_contracts.factories.context import FactoryContext
 from edu_contracts.factories.embeddings import EmbeddingSpace
@@ -109,7 +111,7 @@ __all__ = [
     "task_from_rows",
 ]
 
-MODEL_FACTORIES: tuple[type[EduFactory[object]], ...] = (
+MODEL_FACTORIES: tuple[type[EduFactory[Any]], ...] = (
     UserFactory,
     ProjectFactory,
     DocumentFactory,

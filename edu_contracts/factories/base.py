@@ -26,9 +26,8 @@ needs the optional ``greenlet`` package, and defaults to COMMIT.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import Any, ClassVar, Generic, TypeGuard, TypeVar, cast
 
 import numpy as np
 import sqlalchemy as sa
@@ -92,11 +91,17 @@ def _columns(mapper: Mapper[Any]) -> dict[str, sa.Column[Any]]:
 
 def _fk_key(rel: RelationshipProperty[Any]) -> str:
     (column,) = [c for c in rel.local_columns if c.foreign_keys]
-    return column.key
+    return str(column.key)
 
 
-@functools.cache
+_FIELDS: dict[type[Any], tuple[FieldMeta, ...]] = {}
+
+
 def _fields(model: type[Any]) -> tuple[FieldMeta, ...]:
+    """polyfactory's view of a model's columns, computed once per model (builds are hot)."""
+    found = _FIELDS.get(model)
+    if found is not None:
+        return found
     fields = []
     for name, column in _columns(_mapper(model)).items():
         try:
@@ -106,7 +111,8 @@ def _fields(model: type[Any]) -> tuple[FieldMeta, ...]:
         if column.nullable:
             annotation = annotation | None
         fields.append(FieldMeta.from_type(annotation=annotation, name=name))
-    return tuple(fields)
+    _FIELDS[model] = tuple(fields)
+    return _FIELDS[model]
 
 
 def _split(kwargs: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -161,7 +167,7 @@ class EduFactory(BaseFactory[T], Generic[T]):
     # --- polyfactory hooks ------------------------------------------------
 
     @classmethod
-    def is_supported_type(cls, value: Any) -> bool:
+    def is_supported_type(cls, value: Any) -> TypeGuard[type[T]]:
         try:
             sa.inspect(value)
         except sa.exc.NoInspectionAvailable:
@@ -170,7 +176,7 @@ class EduFactory(BaseFactory[T], Generic[T]):
 
     @classmethod
     def get_model_fields(cls) -> list[FieldMeta]:
-        return list(_fields(cls.__model__))
+        return list(_fields(cast("type[Any]", cls.__model__)))
 
     @classmethod
     def _get_sync_persistence(cls) -> Any:
@@ -184,6 +190,10 @@ class EduFactory(BaseFactory[T], Generic[T]):
             )
         return context.persistence
 
+    @classmethod
+    def _table(cls) -> str:
+        return str(cast("Any", cls.__model__).__tablename__)
+
     # --- binding ----------------------------------------------------------
 
     @classmethod
@@ -192,7 +202,7 @@ class EduFactory(BaseFactory[T], Generic[T]):
 
     @classmethod
     def _bind_to(cls, context: FactoryContext) -> type[EduFactory[T]]:
-        entropy = context.stream(cls.__model__.__tablename__)
+        entropy = context.stream(cls._table())
         attrs = {
             "__model__": cls.__model__,
             "__context__": context,
@@ -232,7 +242,7 @@ class EduFactory(BaseFactory[T], Generic[T]):
     def _build(
         cls, context: FactoryContext, own: dict[str, Any], nested: dict[str, dict[str, Any]]
     ) -> T:
-        table = cls.__model__.__tablename__
+        table = cls._table()
         options = {key: own.pop(key, default) for key, default in cls.__options__.items()}
         cls.resolve(context, own, nested)
         own.setdefault("id", context.uuid(table))
@@ -401,7 +411,7 @@ def _check_configuration(cls: type[EduFactory[Any]]) -> None:
         risky = bool(column.foreign_keys) or isinstance(column.type, Vector | PydanticJSONB)
         if risky and key not in covered:
             raise FactoryError(
-                f"column {mapper.local_table.name}.{key} has no rule-aware value: polyfactory "
+                f"column {mapper.class_.__tablename__}.{key} has no rule-aware value: polyfactory "
                 "would invent a foreign key that points nowhere or an untyped value",
                 where=where,
                 fix=f"compute {key!r} in values() and list it in __computed__, "

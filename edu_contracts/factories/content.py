@@ -14,7 +14,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from edu_contracts.factories.entropy import Clock, Entropy
 from edu_contracts.factories.topics import TOPICS, Term, Topic
@@ -231,7 +231,7 @@ def quiz_question(entropy: Entropy, topic: Topic, kind: QuizQuestionKind) -> dic
     if kind is QuizQuestionKind.TRUE_FALSE:
         truthful = rnd.random() < 0.5
         definition = answer.definition if truthful else rnd.choice(others).definition
-        options = (
+        options: tuple[QuizOption, ...] = (
             QuizOption(key="true", text="True", is_correct=truthful),
             QuizOption(key="false", text="False", is_correct=not truthful),
         )
@@ -312,7 +312,7 @@ def chat_transcript(
         moment += dt.timedelta(seconds=rnd.randint(5, 240), microseconds=rnd.randrange(10**6))
         term, other = _two_terms(entropy, topic)
         if index % 2 == 0:
-            role, citations = ChatRole.USER, ()
+            role, citations = ChatRole.USER, cast("tuple[Citation, ...]", ())
             text = rnd.choice(
                 (
                     f"What is {term.name}?",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -67,12 +67,12 @@ class FactoryContext:
 
     def bind(self, factory: F) -> F:
         """``factory`` bound to this context (cached): what every build goes through."""
-        base = getattr(factory, "__unbound__", None) or factory
+        base: Any = getattr(factory, "__unbound__", None) or factory
         bound = self._bound.get(base)
         if bound is None:
             bound = base._bind_to(self)
             self._bound[base] = bound
-        return bound  # type: ignore[no-any-return]
+        return cast("F", bound)
 
     # --- uniqueness bookkeeping -------------------------------------------
 

@@ -21,7 +21,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
@@ -105,12 +105,13 @@ class Entropy:
     def faker(self) -> Iterator[Faker]:
         """The thread's Faker, drawing from this stream while the block runs."""
         faker = _shared_faker()
-        previous = faker.random
-        faker.random = self.random
+        proxy: Any = faker  # Faker's stubs omit the proxy's ``random`` property
+        previous = proxy.random
+        proxy.random = self.random
         try:
             yield faker
         finally:
-            faker.random = previous
+            proxy.random = previous
 
 
 class Clock:

@@ -173,4 +173,5 @@ class Factories:
         """A fresh vector from ``document``'s cluster: its segments are its nearest rows."""
         space = self.context.embeddings
         rng = self.context.stream("query_vectors").numpy
-        return space.around(space.centroid(str(document.id)), 1, rng)[0]
+        vector: npt.NDArray[np.float32] = space.around(space.centroid(str(document.id)), 1, rng)[0]
+        return vector

@@ -71,7 +71,7 @@ class _ContextFactory(ModelFactory[M], Generic[M]):
     @classmethod
     def build(cls, *args: Any, **kwargs: Any) -> M:
         if cls.__context__ is None:
-            bound: type[_ContextFactory[M]] = default_context().bind(cls)  # type: ignore[arg-type]
+            bound: type[_ContextFactory[M]] = default_context().bind(cls)
             return bound.build(*args, **kwargs)
         context = cls.__context__
         entropy = context.stream(f"message.{cls.__model__.__name__}")
@@ -124,7 +124,7 @@ class _MessageFactory(_ContextFactory[M], Generic[M]):
     @classmethod
     def build(cls, *args: Any, **kwargs: Any) -> M:
         if cls.__context__ is not None and "data" not in kwargs:
-            kwargs["data"] = cls.__context__.bind(cls.__payload__).build()  # type: ignore[arg-type]
+            kwargs["data"] = cls.__context__.bind(cls.__payload__).build()
         return super().build(*args, **kwargs)
 
 
@@ -230,7 +230,11 @@ def task_from_rows(
                 where=f"task({task_type!r})",
                 fix="pass document=<row>",
             )
-        payload = {"document_id": sources[0].id, "project_id": project.id, "user_id": owner.id}
+        payload: dict[str, Any] = {
+            "document_id": sources[0].id,
+            "project_id": project.id,
+            "user_id": owner.id,
+        }
     else:
         if not sources:
             sources = list(project.documents)

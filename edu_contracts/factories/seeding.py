@@ -103,7 +103,7 @@ def _load(
         and scenario.embedded_segments >= REBUILD_MIN_VECTORS
         and scenario.embedded_segments > embedded_count(raw)
     )
-    if rebuild:
+    if rebuild and definition is not None:
         phase("dropping the HNSW index inside the load transaction (rebuilt before commit)")
         raw.execute("SET LOCAL maintenance_work_mem = '1GB'")
         raw.execute(f'DROP INDEX "{_index_name(definition)}"')
