@@ -37,7 +37,7 @@ if not hasattr(_plugin_fixtures, "edu_factories"):
 @pytest.fixture
 def user(edu_factories) -> User:  # type: ignore[no-untyped-def]
     """The caller of ``api_client``."""
-    return edu_factories.user(projects=0)
+    return edu_factories.user(projects=0, is_active=True)
 
 
 @pytest.fixture
