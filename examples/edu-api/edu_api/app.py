@@ -28,19 +28,6 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import Depends, FastAPI, Form, Header, HTTPException, Request, UploadFile
-from fastapi import status as http
-from pydantic import ValidationError
-from sqlalchemy.orm import Session, sessionmaker
-
-from edu_api.schemas import (
-    GenerationAccepted,
-    GenerationRequest,
-    ProjectCreate,
-    SearchHit,
-    SearchRequest,
-)
-from edu_api.storage import DocumentStore, document_key
 from edu_contracts.db.enums import DocumentSourceKind, DocumentStatus
 from edu_contracts.db.models import Document, Project, User
 from edu_contracts.db.search import nearest_segments
@@ -55,6 +42,19 @@ from edu_contracts.schemas.queue import (
     QuizGenerationMessage,
 )
 from edu_contracts.schemas.read import DocumentRead, ProjectRead
+from fastapi import Depends, FastAPI, Form, Header, HTTPException, Request, UploadFile
+from fastapi import status as http
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+
+from edu_api.schemas import (
+    GenerationAccepted,
+    GenerationRequest,
+    ProjectCreate,
+    SearchHit,
+    SearchRequest,
+)
+from edu_api.storage import DocumentStore, document_key
 
 __all__ = ["MAX_SOURCES", "MAX_UPLOAD_BYTES", "TEXT_TYPES", "create_app"]
 

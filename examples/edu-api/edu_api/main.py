@@ -16,13 +16,13 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from edu_contracts.queue import TaskQueue
 from fastapi import FastAPI
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from edu_api.app import create_app
 from edu_api.storage import LocalDocumentStore
-from edu_contracts.queue import TaskQueue
 
 __all__ = ["app_from_env"]
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from edu_contracts.db.base import EMBEDDING_DIM
 from edu_contracts.schemas.queue import Difficulty
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["GenerationAccepted", "GenerationRequest", "ProjectCreate", "SearchHit", "SearchRequest"]
 

@@ -13,17 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session, sessionmaker
-
 import edu_contracts.testing.fixtures as _plugin_fixtures
-from edu_api.app import create_app
-from edu_api.storage import LocalDocumentStore
+import pytest
 from edu_contracts.db.models import User
 from edu_contracts.queue import TaskQueue
 from edu_contracts.testing.queues import EduQueue
 from edu_contracts.testing.services import AzuriteInfo
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from edu_api.app import create_app
+from edu_api.storage import LocalDocumentStore
 
 if not hasattr(_plugin_fixtures, "edu_factories"):
     # Stand-in until the plugin ships ``edu_factories``; then this is skipped.

@@ -66,9 +66,7 @@ def test_an_empty_file_is_refused(api_client, user, edu_factories, edu_queue):
     assert edu_queue.messages() == []
 
 
-def test_documents_are_listed_newest_first_and_filter_by_status(
-    api_client, user, edu_factories
-):
+def test_documents_are_listed_newest_first_and_filter_by_status(api_client, user, edu_factories):
     project = edu_factories.project(user=user, documents=0)
     ready = edu_factories.document(project=project, status="ready")
     failed = edu_factories.document(project=project, status="failed")

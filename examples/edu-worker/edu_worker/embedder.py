@@ -13,6 +13,7 @@ would call an embedding model with the same ``embed`` signature.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import re
 from collections import Counter
@@ -21,7 +22,6 @@ from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
-
 from edu_contracts.db.base import EMBEDDING_DIM
 
 __all__ = ["Embedder", "EmptyTextError", "HashEmbedder"]
@@ -73,5 +73,5 @@ def _features(text: str) -> Iterable[str]:
         padded = f"#{word}#"
         for start in range(len(padded) - 2):
             yield "c:" + padded[start : start + 3]
-    for first, second in zip(words, words[1:], strict=False):
+    for first, second in itertools.pairwise(words):
         yield f"b:{first} {second}"

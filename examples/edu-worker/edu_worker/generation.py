@@ -17,16 +17,18 @@ from dataclasses import dataclass
 from edu_contracts.db.enums import QuizQuestionKind
 from edu_contracts.db.models import DocumentSegment
 from edu_contracts.schemas.jsonb import QuizOption
+
 from edu_worker.text import sentences
 
 __all__ = ["Card", "Question", "cards", "questions"]
 
 _WORD = re.compile(r"[^\W\d_]{5,}", re.UNICODE)
-_STOP = frozenset(
-    "about above after again against among because before being below between "
-    "could during every other should their there these those through under until "
-    "where which while would".split()
+_STOP_WORDS = (
+    "about above after again against among because before being below between could "
+    "during every other should their there these those through under until where which "
+    "while would"
 )
+_STOP = frozenset(_STOP_WORDS.split())
 _BLANK = "_____"
 
 

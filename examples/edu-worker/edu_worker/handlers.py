@@ -22,8 +22,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
-
 from edu_contracts.db.enums import DocumentStatus
 from edu_contracts.db.models import (
     Document,
@@ -41,6 +39,8 @@ from edu_contracts.schemas.queue import (
     QueueTaskMessage,
     QuizGenerationMessage,
 )
+from sqlalchemy.orm import Session
+
 from edu_worker import generation
 from edu_worker.embedder import Embedder, HashEmbedder
 from edu_worker.errors import PermanentTaskError

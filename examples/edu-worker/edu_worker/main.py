@@ -16,10 +16,10 @@ import logging
 import os
 import time
 
+from edu_contracts.queue import TaskQueue
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
-from edu_contracts.queue import TaskQueue
 from edu_worker.sources import LocalDocumentStore
 from edu_worker.worker import run_worker_once
 

@@ -23,9 +23,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from edu_contracts.queue import ReceivedTask
 from sqlalchemy.orm import Session
 
-from edu_contracts.queue import ReceivedTask
 from edu_worker.embedder import Embedder, HashEmbedder
 from edu_worker.errors import PermanentTaskError
 from edu_worker.handlers import FAILURE_MARKERS, HandlerContext, handler_for
@@ -123,4 +123,3 @@ def _mark_failed(session: Session, message: object, error: str) -> None:
         session.commit()
     except Exception:  # the database itself is failing; the retry will tell
         _log.exception("could not mark the task's row failed")
-

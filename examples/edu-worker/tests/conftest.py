@@ -15,11 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import edu_contracts.testing.fixtures as _plugin_fixtures
 import pytest
+from edu_contracts.db.models import Document
 from sqlalchemy.orm import Session
 
-import edu_contracts.testing.fixtures as _plugin_fixtures
-from edu_contracts.db.models import Document
 from edu_worker.sources import LocalDocumentStore
 
 if not hasattr(_plugin_fixtures, "edu_factories"):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
-
 from edu_contracts.db.base import EMBEDDING_DIM
+
 from edu_worker.embedder import EmptyTextError, HashEmbedder
 
 

@@ -1,5 +1,4 @@
 import pytest
-
 from edu_contracts.db.models import FlashcardGroup, Quiz
 from edu_contracts.schemas.queue import (
     FlashcardGenerationData,
@@ -7,6 +6,7 @@ from edu_contracts.schemas.queue import (
     QuizGenerationData,
     QuizGenerationMessage,
 )
+
 from edu_worker import run_worker_once
 
 TEXT = """The mitochondrion produces most of the cell's energy. Ribosomes assemble proteins.
@@ -44,7 +44,8 @@ def test_flashcards_are_generated_from_the_documents_segments(
     assert len(group.flashcards) == 3
     segment_ids = {s.id for s in ready_document.segments}
     for card in group.flashcards:
-        assert "_____" in card.front and card.back not in card.front
+        assert "_____" in card.front
+        assert card.back not in card.front
         assert card.source_segment_id in segment_ids
 
 

@@ -1,7 +1,7 @@
 import pytest
-
 from edu_contracts.db.search import nearest_segments
 from edu_contracts.schemas.queue import DocumentProcessingData, DocumentProcessingMessage
+
 from edu_worker import HashEmbedder, run_worker_once
 
 TEXT = """Photosynthesis turns light into chemical energy. It happens in the chloroplasts.
@@ -20,15 +20,19 @@ def processed(upload, edu_factories, edu_queue, edu_session, document_store):
     return doc
 
 
-def test_processing_marks_document_ready(upload, edu_factories, edu_queue, edu_session, document_store):
+def test_processing_marks_document_ready(
+    upload, edu_factories, edu_queue, edu_session, document_store
+):
     doc = upload(TEXT)
     edu_queue.send(edu_factories.task("document_processing", document=doc))
 
     report = run_worker_once(edu_queue, edu_session, sources=document_store)
 
     assert [o.status for o in report.outcomes] == ["done"]
-    assert doc.status == "ready" and len(doc.segments) > 0
-    assert doc.error_message is None and doc.processed_at is not None
+    assert doc.status == "ready"
+    assert len(doc.segments) > 0
+    assert doc.error_message is None
+    assert doc.processed_at is not None
     assert all(s.has_embedding and s.embedding_model == "edu-hash-3072-v1" for s in doc.segments)
     assert edu_queue.messages() == []  # acked
 
@@ -36,7 +40,9 @@ def test_processing_marks_document_ready(upload, edu_factories, edu_queue, edu_s
 def test_segments_are_found_by_meaning(processed, edu_session):
     query = HashEmbedder().embed(["why do leaves look green"])[0]
 
-    hits = nearest_segments(edu_session, project_id=processed.project_id, query_vector=query, limit=1)
+    hits = nearest_segments(
+        edu_session, project_id=processed.project_id, query_vector=query, limit=1
+    )
 
     assert "Chlorophyll" in hits[0][0].content
 
@@ -86,7 +92,8 @@ def test_an_unreadable_document_is_marked_failed_and_not_retried(
     report = run_worker_once(edu_queue, edu_session, sources=document_store)
 
     assert [o.status for o in report.outcomes] == ["failed"]
-    assert doc.status == "failed" and error in doc.error_message
+    assert doc.status == "failed"
+    assert error in doc.error_message
     assert doc.segments == []
     assert edu_queue.messages() == []
 
@@ -110,7 +117,9 @@ def test_a_task_for_someone_elses_project_is_refused(
     assert "does not belong to user" in doc.error_message
 
 
-def test_a_document_deleted_before_processing_is_skipped(edu_factories, edu_queue, edu_session, document_store):
+def test_a_document_deleted_before_processing_is_skipped(
+    edu_factories, edu_queue, edu_session, document_store
+):
     edu_queue.send(edu_factories.message("document_processing"))
 
     report = run_worker_once(edu_queue, edu_session, sources=document_store)

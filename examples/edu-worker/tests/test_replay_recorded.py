@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
-
 from edu_contracts.queue import decode
 from edu_contracts.registry import latest_version, load_message_schema
 from edu_contracts.schemas.queue import DocumentProcessingData, DocumentProcessingMessage
+from jsonschema import Draft202012Validator
+
 from edu_worker import run_worker_once
 
 RECORDING_ENV = "EDU_RECORDED_MESSAGES"

@@ -4,8 +4,8 @@ import time
 
 import pytest
 from azure.storage.queue import QueueClient
-
 from edu_contracts.queue import PoisonReason, TaskQueue
+
 from edu_worker import HashEmbedder, run_worker_once
 
 TEXT = "Enzymes speed up reactions. They are not used up."
@@ -41,9 +41,7 @@ def test_a_kind_this_worker_does_not_handle_stays_queued(
 ):
     edu_queue.send(edu_factories.message("mind_map_generation"))
 
-    report = run_worker_once(
-        edu_queue, edu_session, sources=document_store, visibility_timeout=1
-    )
+    report = run_worker_once(edu_queue, edu_session, sources=document_store, visibility_timeout=1)
 
     assert [o.status for o in report.outcomes] == ["retry"]
     assert edu_queue.tasks.approximate_count() == 1
@@ -65,7 +63,8 @@ def test_a_transient_failure_is_retried_and_then_succeeds(
 
     assert [o.status for o in first.outcomes + second.outcomes] == ["retry", "done"]
     assert failed_with == "attempt 1 failed (TimeoutError); will retry"
-    assert doc.status == "ready" and doc.error_message is None
+    assert doc.status == "ready"
+    assert doc.error_message is None
 
 
 @pytest.fixture

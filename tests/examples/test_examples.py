@@ -1,0 +1,72 @@
+"""The two example services, run as their own repos would run them.
+
+edu-api's whole suite records what it sends (``--edu-record``); edu-worker's
+whole suite then runs with that recording, so its replay test handles every
+recorded message against real services.
+Each suite runs in a subprocess from its own folder, so it uses its own
+``pyproject.toml`` (``pythonpath = ["."]``, pinned contract version) and
+starts its own Postgres and Azurite, exactly as in that repo's CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+PRODUCED_KINDS = {"document_processing", "flashcard_generation", "quiz_generation"}
+# What only the outer run should see; backend options pass through.
+_BAD = {"failure", "error", "skipped"}
+_PRIVATE_ENV = ("EDU_RECORD", "EDU_RECORDED_MESSAGES", "PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER")
+
+pytest.importorskip("fastapi", reason="the edu-api example needs fastapi (root dev extra)")
+
+
+def _pytest(example: str, *args: str, env: dict[str, str] | None = None) -> str:
+    environ = {k: v for k, v in os.environ.items() if k not in _PRIVATE_ENV}
+    environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    environ.update(env or {})
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", *args],
+        cwd=EXAMPLES / example,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{example} suite failed:\n{output[-6000:]}"
+    return output
+
+
+def _replayed(junit: Path) -> dict[str, str]:
+    """Outcome of each replay test case in a JUnit report: passed, failed or skipped."""
+    cases = ElementTree.parse(junit).getroot().iter("testcase")
+    return {
+        case.get("name", ""): next((child.tag for child in case if child.tag in _BAD), "passed")
+        for case in cases
+        if case.get("classname", "").endswith("test_replay_recorded")
+    }
+
+
+@pytest.mark.slow  # two suites, each starting Postgres and Azurite: ~40-80 s
+def test_what_the_producer_sends_the_consumer_handles(tmp_path: Path) -> None:
+    recording = tmp_path / "recorded.jsonl"
+    junit = tmp_path / "worker.xml"
+
+    _pytest("edu-api", f"--edu-record={recording}")
+    entries = [json.loads(line) for line in recording.read_text().splitlines()]
+    _pytest("edu-worker", f"--junitxml={junit}", env={"EDU_RECORDED_MESSAGES": str(recording)})
+    replayed = _replayed(junit)
+
+    assert {entry["type"] for entry in entries} == PRODUCED_KINDS
+    assert all(entry["contract_version"] == "1.0.0" for entry in entries)
+    assert all(entry["test"].startswith("tests/") for entry in entries)
+    assert len(replayed) == len(entries), replayed
+    assert set(replayed.values()) == {"passed"}, replayed
