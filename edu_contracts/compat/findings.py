@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from edu_contracts.compat.kinds import ChangeKind
 from edu_contracts.compat.modes import CompatibilityMode, Direction, RuleSet
+
+if TYPE_CHECKING:
+    from edu_contracts.compat._table_rules import TableChange
 
 __all__ = ["Counterexample", "Finding", "Report"]
 
@@ -40,7 +43,7 @@ class Counterexample:
 class Finding:
     """One difference between two schema versions, judged in one direction."""
 
-    change: ChangeKind
+    change: ChangeKind | TableChange
     pointer: str
     """JSON pointer into the writer schema as the diff walked it, e.g. ``#/properties/data``."""
     message: str

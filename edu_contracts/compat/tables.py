@@ -259,7 +259,7 @@ def _findings(change: Change, mode: CompatibilityMode, against: int | None) -> I
     for direction in mode.directions:
         ok = change.backward_ok if direction is Direction.BACKWARD else change.forward_ok
         yield Finding(
-            change=change.kind,  # type: ignore[arg-type]  # table kinds share Finding's shape
+            change=change.kind,
             pointer=change.where,
             message=change.message,
             breaks="nobody" if ok else BREAKS[direction],
