@@ -13,9 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-
-from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console
+from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console, escape
 
 if TYPE_CHECKING:  # imported lazily: `--help` must not pay for SQLAlchemy and pydantic
     from rich.console import Console

@@ -12,9 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rich.markup import escape
-
-from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console
+from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console, escape
 from edu_contracts.cli.check import add_format_option
 from edu_contracts.errors import ContractFileError, EduContractsError
 

@@ -12,9 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rich.markup import escape
-
-from edu_contracts.cli._common import EXIT_OK, console
+from edu_contracts.cli._common import EXIT_OK, console, escape
 
 
 def register(subparsers: Any) -> None:

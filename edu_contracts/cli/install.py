@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from edu_contracts.testing.services.azurite import AZURITE_VERSION, find_azurite, install_azurite
-
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "install",
         help="install a service the embedded backend needs (azurite)",
-        description=f"Install Azurite {AZURITE_VERSION} into the per-user cache, unless an "
+        description="Install the pinned Azurite into the per-user cache, unless an "
         "azurite-queue is already on PATH or cached. Tests do this on first use too.",
     )
     parser.add_argument("what", choices=["azurite"])
@@ -20,6 +18,8 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from edu_contracts.testing.services.azurite import find_azurite, install_azurite
+
     found = find_azurite()
     path = found or install_azurite()
     print(f"azurite-queue: {path}" + (" (already there)" if found else " (installed)"))

@@ -6,9 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from rich.markup import escape
-
-from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console
+from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console, escape
 from edu_contracts.cli.check import add_contracts_option, add_format_option, store_from
 
 

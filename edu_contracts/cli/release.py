@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rich.markup import escape
-
-from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console
+from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console, escape
 from edu_contracts.cli.check import add_contracts_option, print_check, store_from
 from edu_contracts.errors import IncompatibleChangeError
 

@@ -14,11 +14,12 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Literal
-
-import pytest
+from typing import TYPE_CHECKING, Any, Literal
 
 from edu_contracts.errors import ConfigurationError
+
+if TYPE_CHECKING:  # the CLI and verify use EduConfig without pytest
+    import pytest
 
 Backend = Literal["embedded", "docker", "external"]
 BACKENDS: tuple[Backend, ...] = ("embedded", "docker", "external")
