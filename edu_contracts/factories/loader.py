@@ -41,7 +41,14 @@ from edu_contracts.db.types import PydanticJSONB
 from edu_contracts.errors import SeedError
 from edu_contracts.factories.rows import Row
 
-__all__ = ["TABLE_ORDER", "BulkWriter", "LoadStats"]
+__all__ = [
+    "TABLE_ORDER",
+    "BulkWriter",
+    "LoadStats",
+    "embedded_count",
+    "export_tables",
+    "hnsw_definition",
+]
 
 TABLE_ORDER: tuple[str, ...] = (
     "users", "projects", "documents", "document_segments", "chats", "notes", "mind_maps",
@@ -206,3 +213,22 @@ def embedded_count(connection: PgConnection[Any]) -> int:
         "SELECT count(*) FROM document_segments WHERE embedding_vector IS NOT NULL"
     ).fetchone()
     return int(found[0]) if found else 0
+
+
+def export_tables(connection: PgConnection[Any]) -> dict[str, bytes]:
+    """Every canonical table as COPY text, rows ordered by id: equal bytes mean equal data.
+
+    What the determinism guarantee is checked against: two loads of one seed,
+    in two processes, export byte for byte the same.
+    """
+    exported = {}
+    for name in TABLE_ORDER:
+        statement = sql.SQL("COPY (SELECT * FROM {} ORDER BY id) TO STDOUT").format(
+            sql.Identifier(name)
+        )
+        chunks = []
+        with connection.cursor().copy(statement) as copy:
+            for chunk in copy:
+                chunks.append(bytes(chunk))
+        exported[name] = b"".join(chunks)
+    return exported

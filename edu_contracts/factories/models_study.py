@@ -188,6 +188,10 @@ def progress_for(context: FactoryContext, user: User, card: Flashcard) -> Flashc
         )
     if found is None:
         found = context.bind(FlashcardProgressFactory).build(user=user, flashcard=card)
+        if context.session is not None:
+            # Reachable only through backrefs of stored rows, which do not cascade
+            # a new object into the session: add it explicitly.
+            context.session.add(found)
     return found  # type: ignore[no-any-return]
 
 
