@@ -12,9 +12,23 @@ from edu_contracts.queue._types import (
     SendManyError,
     SentMessage,
 )
-from edu_contracts.queue.client import DEFAULT_MAX_DEQUEUE_COUNT, TaskQueue
 from edu_contracts.queue.codec import MAX_MESSAGE_TEXT_SIZE, decode, encode
 from edu_contracts.queue.poison import POISON_SUFFIX, PoisonReason, PoisonRecord
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from edu_contracts.queue.client import DEFAULT_MAX_DEQUEUE_COUNT, TaskQueue
+
+
+def __getattr__(name: str) -> object:
+    # The Azure SDK costs ~0.7 s to import; code that only encodes or
+    # decodes (the CLI, can-i-deploy, consumers' codecs) should not pay it.
+    if name in {"TaskQueue", "DEFAULT_MAX_DEQUEUE_COUNT"}:
+        from edu_contracts.queue import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_MAX_DEQUEUE_COUNT",

@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from edu_contracts.errors import ContractError, ExpectationError
-from edu_contracts.queue import TaskQueue
-from edu_contracts.queue._types import ReceivedTask, SentMessage
+from edu_contracts.queue import ReceivedTask, SentMessage, TaskQueue
 from edu_contracts.schemas.queue import QueueTaskMessage
 
 _RECORD_LOCK = threading.Lock()
