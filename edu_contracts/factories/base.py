@@ -369,6 +369,12 @@ def _load(context: FactoryContext, model: type[Any], key: Any, *, where: str) ->
     return row
 
 
+_KINDS = {
+    RelationshipDirection.MANYTOONE: "many-to-one",
+    RelationshipDirection.ONETOMANY: "one-to-many",
+}
+
+
 def _check_configuration(cls: type[EduFactory[Any]]) -> None:
     """Refuse a factory that would produce rows breaking a foreign key or a typed column."""
     mapper = _mapper(cls.__model__)
@@ -385,7 +391,7 @@ def _check_configuration(cls: type[EduFactory[Any]]) -> None:
             rel = mapper.relationships.get(name)
             if rel is None or rel.direction is not direction:
                 raise FactoryError(
-                    f"{attr} names {name!r}, which is not a {direction.name.lower()} "
+                    f"{attr} names {name!r}, which is not a {_KINDS[direction]} "
                     f"relationship of {mapper.class_.__name__}",
                     where=where,
                     fix=f"use one of {sorted(r.key for r in mapper.relationships)}",
