@@ -15,8 +15,9 @@ from edu_contracts.queue._types import (
 from edu_contracts.queue.codec import MAX_MESSAGE_TEXT_SIZE, decode, encode
 from edu_contracts.queue.poison import POISON_SUFFIX, PoisonReason, PoisonRecord
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
+import typing
+
+if typing.TYPE_CHECKING:
     from edu_contracts.queue.client import DEFAULT_MAX_DEQUEUE_COUNT, TaskQueue
 
 
@@ -28,6 +29,10 @@ def __getattr__(name: str) -> object:
 
         return getattr(client, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "TaskQueue", "DEFAULT_MAX_DEQUEUE_COUNT"})
 
 
 __all__ = [

@@ -26,7 +26,7 @@ def test_exports_are_exactly_the_curated_list() -> None:
     assert queue_api.__all__ == EXPECTED
     public = {
         name
-        for name in vars(queue_api)
+        for name in dir(queue_api)  # dir(): TaskQueue is resolved lazily
         if not name.startswith("_")
         and name not in {"annotations"}
         and not isinstance(getattr(queue_api, name), type(queue_api))
