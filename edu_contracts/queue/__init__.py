@@ -5,6 +5,8 @@ an Azure Storage Queue carries and back; ``TaskQueue`` sends, receives, acks
 and moves what cannot be processed to ``<queue>-poison``.
 """
 
+import typing
+
 from edu_contracts.queue._types import (
     DrainError,
     PeekedTask,
@@ -14,8 +16,6 @@ from edu_contracts.queue._types import (
 )
 from edu_contracts.queue.codec import MAX_MESSAGE_TEXT_SIZE, decode, encode
 from edu_contracts.queue.poison import POISON_SUFFIX, PoisonReason, PoisonRecord
-
-import typing
 
 if typing.TYPE_CHECKING:
     from edu_contracts.queue.client import DEFAULT_MAX_DEQUEUE_COUNT, TaskQueue
