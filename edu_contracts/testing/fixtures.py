@@ -145,7 +145,8 @@ _queue_counter = itertools.count(1)
 def edu_queue(
     request: pytest.FixtureRequest, edu_services: Services, edu_config: EduConfig
 ) -> Iterator[EduQueue]:
-    """A fresh queue (and ``-poison`` sibling) for this test only, deleted afterwards."""
+    """A fresh queue for this test only; it and its ``-poison`` sibling (whoever
+    created that) are deleted afterwards."""
     from edu_contracts.queue import TaskQueue
     from edu_contracts.testing.queues import EduQueue
 
@@ -160,6 +161,7 @@ def edu_queue(
         contract_version=edu_config.contract_version,
         record=edu_config.record,
         test_id=request.node.nodeid,
+        connection_string=edu_services.azurite.connection_string,
     )
     yield queue
     queue.finish()

@@ -58,6 +58,10 @@ def pytest_configure(config: pytest.Config) -> None:
         )
     else:
         state = RunState(config=settings, rootdir=config.rootpath)
+        if settings.record is not None:
+            # one run, one recording: a stale file would replay old messages
+            settings.record.parent.mkdir(parents=True, exist_ok=True)
+            settings.record.write_text("")
     config.stash[STATE_KEY] = state
 
 

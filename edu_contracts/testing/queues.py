@@ -14,6 +14,7 @@ Three duties on top of ``TaskQueue``:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Iterable, Iterator
@@ -47,8 +48,10 @@ class EduQueue:
         contract_version: str | None,
         record: Path | None,
         test_id: str,
+        connection_string: str | None = None,
     ) -> None:
         self.tasks = tasks
+        self._connection_string = connection_string
         self.contract_version = contract_version
         self._record = record
         self._test_id = test_id
@@ -85,8 +88,15 @@ class EduQueue:
     def receive(self, max_messages: int = 32, visibility_timeout: int = 30) -> list[ReceivedTask]:
         received = self.tasks.receive(max_messages, visibility_timeout)
         for item in received:
+            self.check(item.message)
             self._seen(item.message_id, item.message)
         return received
+
+    def send_raw(self, text: str) -> str:
+        """Put ``text`` on the queue as it is (no encoding, no contract check): for
+        testing how a consumer treats malformed or foreign messages. Its message id."""
+        result = self.tasks.client.send_message(text)
+        return str(result.id)
 
     def ack(self, received: ReceivedTask) -> None:
         self.tasks.ack(received)
@@ -162,7 +172,25 @@ class EduQueue:
                 self.check(received.message)
                 self._seen(received.message_id, received.message)
         finally:
+            self._delete_queues()
+
+    def _delete_queues(self) -> None:
+        """Delete this test's queue and its poison sibling, whoever created the
+        sibling (the code under test's own TaskQueue usually does). Safe: both
+        names carry this run's prefix, checked by the fixture that made them."""
+        from azure.core.exceptions import ResourceNotFoundError
+
+        try:
             self.tasks.delete()
+            if self._connection_string is not None:
+                from azure.storage.queue import QueueClient
+
+                poison = QueueClient.from_connection_string(
+                    self._connection_string, self.poison_name
+                )
+                with poison, contextlib.suppress(ResourceNotFoundError):
+                    poison.delete_queue()
+        finally:
             self.tasks.close()
 
     def _drain_remaining(self) -> Iterator[ReceivedTask]:

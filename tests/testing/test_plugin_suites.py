@@ -131,3 +131,40 @@ def test_worker_db(edu_session, edu_database_url, n):
     )
     result = pytester.runpytest_subprocess("-n", "2", "-q", "-s")
     assert _outcomes(result) == {"passed": 6}, result.stdout.str()
+
+
+def test_recording_holds_this_runs_messages_and_poison_siblings_are_removed(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_rec=QUEUE_SUITE.split("def test_1")[0]
+        + """
+from edu_contracts.queue import TaskQueue
+
+def test_send_and_poison(edu_queue, edu_azurite):
+    edu_queue.send(_message())
+    edu_queue.send_raw("not base64 json")
+    # the code under test's own client poisons the bad one, creating <name>-poison
+    own = TaskQueue.from_connection_string(edu_azurite.connection_string, edu_queue.name)
+    tasks = own.drain()
+    assert len(tasks) == 1
+    assert len(own.poisoned()) == 1
+    own.close()
+    print("QUEUE", edu_queue.name)
+
+def test_after(edu_azurite):
+    from azure.storage.queue import QueueServiceClient
+    client = QueueServiceClient.from_connection_string(edu_azurite.connection_string)
+    print("LEFT", sorted(q.name for q in client.list_queues()))
+"""
+    )
+    record = pytester.path / "rec" / "messages.jsonl"
+    record.parent.mkdir()
+    record.write_text('{"stale": true}\n')
+    result = pytester.runpytest_subprocess("-s", f"--edu-record={record}")
+    result.assert_outcomes(passed=2)
+    lines = record.read_text().splitlines()
+    assert len(lines) == 1
+    assert '"document_processing"' in lines[0]
+    left = next(line for line in result.stdout.lines if "LEFT" in line)
+    assert left.endswith("LEFT []"), left
