@@ -31,13 +31,19 @@ from typing import Any, ClassVar, Generic, TypeGuard, TypeVar, cast
 
 import numpy as np
 import sqlalchemy as sa
-from pgvector.sqlalchemy import Vector
 from polyfactory.factories.base import BaseFactory
 from polyfactory.field_meta import FieldMeta
-from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty
 
-from edu_contracts.db.types import PydanticJSONB
 from edu_contracts.errors import FactoryError
+from edu_contracts.factories._mapping import (
+    STAMPS,
+    check_configuration,
+    columns,
+    fields,
+    fk_key,
+    mapper,
+    split,
+)
 from edu_contracts.factories.context import FactoryContext
 from edu_contracts.factories.entropy import Entropy, _shared_faker
 
@@ -47,7 +53,6 @@ T = TypeVar("T")
 
 _REGISTRY: dict[type[Any], type[EduFactory[Any]]] = {}
 _DEFAULT: list[FactoryContext] = []
-_STAMPS = ("created_at", "updated_at")
 
 
 def default_context() -> FactoryContext:
@@ -67,65 +72,6 @@ def factory_for(model: type[T]) -> type[EduFactory[T]]:
             where="edu_contracts.factories",
             fix="import edu_contracts.factories (it registers all 15) or define one",
         ) from None
-
-
-def _mapper(model: Any) -> Mapper[Any]:
-    try:
-        return cast("Mapper[Any]", sa.inspect(model))
-    except sa.exc.NoInspectionAvailable:
-        raise FactoryError(
-            f"__model__ = {model!r} is not a mapped SQLAlchemy class",
-            where="factory __model__",
-            fix="point __model__ at one of the models in edu_contracts.db.models",
-        ) from None
-
-
-def _columns(mapper: Mapper[Any]) -> dict[str, sa.Column[Any]]:
-    return {
-        prop.key: col
-        for prop in mapper.column_attrs
-        for col in prop.columns
-        if isinstance(col, sa.Column) and col.table is mapper.local_table
-    }
-
-
-def _fk_key(rel: RelationshipProperty[Any]) -> str:
-    (column,) = [c for c in rel.local_columns if c.foreign_keys]
-    return str(column.key)
-
-
-_FIELDS: dict[type[Any], tuple[FieldMeta, ...]] = {}
-
-
-def _fields(model: type[Any]) -> tuple[FieldMeta, ...]:
-    """polyfactory's view of a model's columns, computed once per model (builds are hot)."""
-    found = _FIELDS.get(model)
-    if found is not None:
-        return found
-    fields = []
-    for name, column in _columns(_mapper(model)).items():
-        try:
-            annotation: Any = column.type.python_type
-        except NotImplementedError:
-            annotation = object
-        if column.nullable:
-            annotation = annotation | None
-        fields.append(FieldMeta.from_type(annotation=annotation, name=name))
-    _FIELDS[model] = tuple(fields)
-    return _FIELDS[model]
-
-
-def _split(kwargs: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """``{"user": u, "documents__count": 2}`` -> own values and per-relationship overrides."""
-    own: dict[str, Any] = {}
-    nested: dict[str, dict[str, Any]] = {}
-    for key, value in kwargs.items():
-        head, sep, rest = key.partition("__")
-        if sep and head and rest:
-            nested.setdefault(head, {})[rest] = value
-        else:
-            own[key] = value
-    return own, nested
 
 
 class EduFactory(BaseFactory[T], Generic[T]):
@@ -160,7 +106,7 @@ class EduFactory(BaseFactory[T], Generic[T]):
                 where=f"class {cls.__name__}",
                 fix="add __model__ = <one of the edu_contracts.db.models classes>",
             )
-        _check_configuration(cls)
+        check_configuration(cls)
         super().__init_subclass__(**kwargs)
         _REGISTRY[cls.__model__] = cls
 
@@ -176,7 +122,7 @@ class EduFactory(BaseFactory[T], Generic[T]):
 
     @classmethod
     def get_model_fields(cls) -> list[FieldMeta]:
-        return list(_fields(cast("type[Any]", cls.__model__)))
+        return list(fields(cast("type[Any]", cls.__model__)))
 
     @classmethod
     def _get_sync_persistence(cls) -> Any:
@@ -221,7 +167,7 @@ class EduFactory(BaseFactory[T], Generic[T]):
         context = cls._context()
         if cls.__context__ is None:
             return context.bind(cls).build(**kwargs)
-        own, nested = _split(kwargs)
+        own, nested = split(kwargs)
         unknown = set(nested) - set(cls.__parents__) - set(cls.__optional_parents__)
         unknown -= set(cls.__children__)
         if unknown:
@@ -246,10 +192,10 @@ class EduFactory(BaseFactory[T], Generic[T]):
         options = {key: own.pop(key, default) for key, default in cls.__options__.items()}
         cls.resolve(context, own, nested)
         own.setdefault("id", context.uuid(table))
-        columns = _columns(_mapper(cls.__model__))
+        cols = columns(mapper(cls.__model__))
         moment = context.clock.tick()
-        for stamp in _STAMPS:
-            if stamp in columns:
+        for stamp in STAMPS:
+            if stamp in cols:
                 own.setdefault(stamp, moment)
         entropy = context.stream(table)
         computed = cls.values(context, entropy, own, options)
@@ -279,7 +225,7 @@ class EduFactory(BaseFactory[T], Generic[T]):
     def build_children(
         cls, context: FactoryContext, row: T, name: str, count: int, options: dict[str, Any]
     ) -> list[Any]:
-        rel = _mapper(cls.__model__).relationships[name]
+        rel = mapper(cls.__model__).relationships[name]
         child = context.bind(factory_for(rel.mapper.class_))
         assert rel.back_populates is not None
         return [child.build(**{rel.back_populates: row, **options}) for _ in range(count)]
@@ -303,9 +249,9 @@ class EduFactory(BaseFactory[T], Generic[T]):
         Sets both the relationship and its foreign-key column, so the id is
         right before any flush and the parent is saved by cascade.
         """
-        rel = _mapper(cls.__model__).relationships[name]
+        rel = mapper(cls.__model__).relationships[name]
         target = rel.mapper.class_
-        fk = _fk_key(rel)
+        fk = fk_key(rel)
         row = own.get(name)
         if row is None and own.get(fk) is not None:
             row = _load(context, target, own[fk], where=f"{cls.__name__}({fk}=...)")
@@ -367,59 +313,3 @@ def _load(context: FactoryContext, model: type[Any], key: Any, *, where: str) ->
             fix=f"create the {model.__name__} first, or pass the row object itself",
         )
     return row
-
-
-_KINDS = {
-    RelationshipDirection.MANYTOONE: "many-to-one",
-    RelationshipDirection.ONETOMANY: "one-to-many",
-}
-
-
-def _check_configuration(cls: type[EduFactory[Any]]) -> None:
-    """Refuse a factory that would produce rows breaking a foreign key or a typed column."""
-    mapper = _mapper(cls.__model__)
-    where = f"class {cls.__name__}"
-    for attr, direction in (
-        ("__parents__", RelationshipDirection.MANYTOONE),
-        ("__optional_parents__", RelationshipDirection.MANYTOONE),
-        ("__children__", RelationshipDirection.ONETOMANY),
-    ):
-        names = getattr(cls, attr)
-        if not isinstance(names, tuple):
-            raise FactoryError(f"{attr} must be a tuple of relationship names", where=where)
-        for name in names:
-            rel = mapper.relationships.get(name)
-            if rel is None or rel.direction is not direction:
-                raise FactoryError(
-                    f"{attr} names {name!r}, which is not a {_KINDS[direction]} "
-                    f"relationship of {mapper.class_.__name__}",
-                    where=where,
-                    fix=f"use one of {sorted(r.key for r in mapper.relationships)}",
-                )
-    columns = _columns(mapper)
-    bad = set(cls.__computed__) - set(columns)
-    if bad:
-        raise FactoryError(
-            f"__computed__ names {sorted(bad)}, which are not columns of {mapper.class_.__name__}",
-            where=where,
-            fix=f"use column names: {sorted(columns)}",
-        )
-    covered = set(cls.__computed__) | {"id", *_STAMPS}
-    covered |= {k for k in columns if k in cls.__dict__}
-    for name in cls.__parents__ + cls.__optional_parents__:
-        covered.add(_fk_key(mapper.relationships[name]))
-    clash = set(cls.__options__) & set(columns)
-    if clash:
-        raise FactoryError(
-            f"__options__ {sorted(clash)} shadow columns", where=where, fix="rename the options"
-        )
-    for key, column in columns.items():
-        risky = bool(column.foreign_keys) or isinstance(column.type, Vector | PydanticJSONB)
-        if risky and key not in covered:
-            raise FactoryError(
-                f"column {mapper.class_.__tablename__}.{key} has no rule-aware value: polyfactory "
-                "would invent a foreign key that points nowhere or an untyped value",
-                where=where,
-                fix=f"compute {key!r} in values() and list it in __computed__, "
-                "or resolve it through __parents__",
-            )

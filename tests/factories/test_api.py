@@ -186,3 +186,13 @@ def test_tasks_from_rows_name_rows_that_belong_together() -> None:
         f.task("note_generation", project=project, documents=[other])
     with pytest.raises(FactoryError, match="unknown task type"):
         f.task("document_procesing", document=other)
+
+
+def test_unbound_factories_build_in_memory_and_refuse_to_persist() -> None:
+    from edu_contracts.factories import DocumentFactory, UserFactory
+
+    doc = DocumentFactory.build(status="failed")
+    assert doc.error_message
+    assert doc.segments == []
+    with pytest.raises(FactoryError, match="needs a database session"):
+        UserFactory.create_sync()
