@@ -48,14 +48,13 @@ from edu_contracts.factories.models_core import (
     UserFactory,
     UserUsageFactory,
 )
+from edu_contracts.factories.models_practice import PracticeRecordFactory, StudySessionFactory
 from edu_contracts.factories.models_study import (
     FlashcardFactory,
     FlashcardGroupFactory,
     FlashcardProgressFactory,
-    PracticeRecordFactory,
     QuizFactory,
     QuizQuestionFactory,
-    StudySessionFactory,
     progress_for,
 )
 from edu_contracts.factories.persistence import (

@@ -34,6 +34,7 @@ from edu_contracts.db.models import (
 )
 from edu_contracts.factories import messages
 from edu_contracts.factories import models_core as core
+from edu_contracts.factories import models_practice as practice
 from edu_contracts.factories import models_study as study
 from edu_contracts.factories.base import EduFactory
 from edu_contracts.factories.context import FactoryContext
@@ -133,11 +134,11 @@ class Factories:
         self, *, practice_records: int | None = None, **overrides: Any
     ) -> StudySession:
         counts = {"practice_records": practice_records}
-        return self._make(study.StudySessionFactory, counts, overrides)
+        return self._make(practice.StudySessionFactory, counts, overrides)
 
     def practice_record(self, **overrides: Any) -> PracticeRecord:
         """An answer to one card or question; ``flashcard=`` or ``quiz_question=`` picks it."""
-        return self._make(study.PracticeRecordFactory, {}, overrides)
+        return self._make(practice.PracticeRecordFactory, {}, overrides)
 
     def progress_for(self, user: User, flashcard: Flashcard) -> FlashcardProgress:
         """The one progress row of (user, flashcard), found or made."""

@@ -1,10 +1,9 @@
 """Factories for decks, cards, review state, quizzes, study sessions and practice records.
 
 The rules closed here: one progress row per (learner, card), found or made
-rather than duplicated; a practice record points at exactly one of a card
-or a question, and its learner is the learner of the progress row and of
-its study session; a card or question cites a segment of its own source
-document, never another project's.
+rather than duplicated; a card or question cites a segment of its own
+source document, never another project's; a choice question's options
+contain its answer.
 """
 
 from __future__ import annotations
@@ -17,28 +16,25 @@ from edu_contracts.db.models import (
     Flashcard,
     FlashcardGroup,
     FlashcardProgress,
-    PracticeRecord,
     Quiz,
     QuizQuestion,
-    StudySession,
     User,
 )
 from edu_contracts.errors import FactoryError
-from edu_contracts.factories import content
+from edu_contracts.factories import content, learning
 from edu_contracts.factories.base import EduFactory
 from edu_contracts.factories.context import FactoryContext
 from edu_contracts.factories.entropy import Entropy
 from edu_contracts.factories.models_core import resolve_with_document, topic_of
-from edu_contracts.schemas.enums import FlashcardState, QuizQuestionKind, StudySessionKind
+from edu_contracts.schemas.enums import FlashcardState, QuizQuestionKind
 
 __all__ = [
     "FlashcardFactory",
     "FlashcardGroupFactory",
     "FlashcardProgressFactory",
-    "PracticeRecordFactory",
     "QuizFactory",
     "QuizQuestionFactory",
-    "StudySessionFactory",
+    "owner_of",
     "progress_for",
 ]
 
@@ -52,7 +48,8 @@ _STATES = (
 _STATE_WEIGHTS = (0.3, 0.15, 0.45, 0.1)
 
 
-def _owner(card: Flashcard) -> User:
+def owner_of(card: Flashcard) -> User:
+    """The learner whose project holds the card."""
     return card.group.project.user
 
 
@@ -137,7 +134,7 @@ class FlashcardProgressFactory(EduFactory[FlashcardProgress]):
     @classmethod
     def resolve(cls, context: FactoryContext, own: dict[str, Any], nested: _Nested) -> None:
         card = cls.parent(context, own, nested, "flashcard")
-        user = cls.parent(context, own, nested, "user", default=_owner(card))
+        user = cls.parent(context, own, nested, "user", default=owner_of(card))
         key = (user.id, card.id)
         exists = (
             context.persisted(card)
@@ -167,7 +164,7 @@ class FlashcardProgressFactory(EduFactory[FlashcardProgress]):
         state = given.get("state")
         if state is None:
             state = entropy.random.choices(_STATES, _STATE_WEIGHTS)[0]
-        return content.fsrs_state(entropy, FlashcardState(state), given["created_at"])
+        return learning.fsrs_state(entropy, FlashcardState(state), given["created_at"])
 
     @classmethod
     def after_build(
@@ -256,155 +253,5 @@ class QuizQuestionFactory(EduFactory[QuizQuestion]):
     ) -> dict[str, Any]:
         quiz: Quiz = given["quiz"]
         kind = QuizQuestionKind(given.get("kind") or entropy.random.choice(list(QuizQuestionKind)))
-        question = content.quiz_question(entropy, topic_of(quiz.project_id), kind)
+        question = learning.quiz_question(entropy, topic_of(quiz.project_id), kind)
         return {"position": len(quiz.questions), "kind": kind, **question}
-
-
-class StudySessionFactory(EduFactory[StudySession]):
-    """A sitting over a deck, a quiz, both or neither; its learner owns the project."""
-
-    __model__ = StudySession
-    __parents__ = ("project", "user")
-    __optional_parents__ = ("flashcard_group", "quiz")
-    __children__ = ("practice_records",)
-    __computed__ = frozenset({"kind", "started_at", "ended_at", "items_total", "items_correct"})
-
-    @classmethod
-    def resolve(cls, context: FactoryContext, own: dict[str, Any], nested: _Nested) -> None:
-        group = cls.parent(context, own, nested, "flashcard_group")
-        quiz = cls.parent(context, own, nested, "quiz")
-        if group is not None and quiz is not None and group.project is not quiz.project:
-            raise FactoryError(
-                "the deck and the quiz of a study session belong to different projects",
-                where="StudySessionFactory(flashcard_group=..., quiz=...)",
-                fix="pass a deck and a quiz of the same project",
-            )
-        source = group or quiz
-        project = cls.parent(
-            context, own, nested, "project", inferred=source.project if source else None
-        )
-        cls.parent(context, own, nested, "user", default=project.user)
-
-    @classmethod
-    def values(
-        cls,
-        context: FactoryContext,
-        entropy: Entropy,
-        given: dict[str, Any],
-        options: dict[str, Any],
-    ) -> dict[str, Any]:
-        rnd = entropy.random
-        group, quiz = given.get("flashcard_group"), given.get("quiz")
-        if group is not None and quiz is not None:
-            kind = StudySessionKind.MIXED
-        elif group is not None:
-            kind = StudySessionKind.FLASHCARDS
-        elif quiz is not None:
-            kind = StudySessionKind.QUIZ
-        else:
-            kind = rnd.choice(list(StudySessionKind))
-        started = given["created_at"]
-        total = rnd.randint(0, 40)
-        ended = None if rnd.random() < 0.1 else context.clock.after(started, max_seconds=3600)
-        return {
-            "kind": kind,
-            "started_at": started,
-            "ended_at": ended,
-            "items_total": total,
-            "items_correct": rnd.randint(0, total),
-        }
-
-
-class PracticeRecordFactory(EduFactory[PracticeRecord]):
-    """One answer to exactly one card or question.
-
-    For a card, the learner's progress row is found or made, so the record's
-    user is the progress row's user; with a study session, the target is
-    drawn from the session's deck or quiz and the learner is the session's.
-    """
-
-    __model__ = PracticeRecord
-    __parents__ = ("user",)
-    __optional_parents__ = ("study_session", "flashcard", "quiz_question")
-    __computed__ = frozenset(
-        {"rating", "is_correct", "score", "answer", "response_ms", "answered_at"}
-    )
-
-    @classmethod
-    def resolve(cls, context: FactoryContext, own: dict[str, Any], nested: _Nested) -> None:
-        session: StudySession | None = cls.parent(context, own, nested, "study_session")
-        wants = {
-            name
-            for name in ("flashcard", "quiz_question")
-            if own.get(name) is not None or own.get(f"{name}_id") is not None or name in nested
-        }
-        if len(wants) == 2:
-            raise FactoryError(
-                "a practice record points at exactly one of a flashcard or a quiz question",
-                where="PracticeRecordFactory(flashcard=..., quiz_question=...)",
-                fix="pass only one of them",
-            )
-        if not wants:
-            wants = {_pick_target(context, session)}
-        target = wants.pop()
-        if own.get(target) is None and own.get(f"{target}_id") is None:
-            # Not given: build one, inside the session's deck or quiz if it has one.
-            overrides = nested.setdefault(target, {})
-            if target == "flashcard" and session is not None and session.flashcard_group:
-                overrides.setdefault("group", session.flashcard_group)
-            if target == "quiz_question" and session is not None and session.quiz:
-                overrides.setdefault("quiz", session.quiz)
-        other = "quiz_question" if target == "flashcard" else "flashcard"
-        own[other], own[f"{other}_id"] = None, None
-        row = cls.parent(context, own, nested, target)
-        owner = _owner(row) if target == "flashcard" else row.quiz.project.user
-        learner = session.user if session is not None else owner
-        user = cls.parent(context, own, nested, "user", default=learner)
-        if session is not None and session.user is not user:
-            raise FactoryError(
-                "a practice record's user must be its study session's user",
-                where="PracticeRecordFactory(user=..., study_session=...)",
-                fix="omit user= (it is taken from the session)",
-            )
-        if own.get("flashcard") is not None:
-            progress_for(context, user, own["flashcard"])
-
-    @classmethod
-    def values(
-        cls,
-        context: FactoryContext,
-        entropy: Entropy,
-        given: dict[str, Any],
-        options: dict[str, Any],
-    ) -> dict[str, Any]:
-        rnd = entropy.random
-        base = {"answered_at": given["created_at"], "response_ms": rnd.randint(800, 45_000)}
-        if given.get("flashcard") is not None:
-            rating = rnd.choices((1, 2, 3, 4), (0.15, 0.2, 0.5, 0.15))[0]
-            return {
-                **base,
-                "rating": rating,
-                "is_correct": rating > 1,
-                "score": None,
-                "answer": None,
-            }
-        return {
-            **base,
-            "rating": None,
-            **content.quiz_answer(
-                entropy,
-                given["quiz_question"].kind,
-                given["quiz_question"].options,
-                given["quiz_question"].expected_answer,
-                topic_of(given["quiz_question"].quiz.project_id),
-            ),
-        }
-
-
-def _pick_target(context: FactoryContext, session: StudySession | None) -> str:
-    if session is not None and session.flashcard_group is not None and session.quiz is None:
-        return "flashcard"
-    if session is not None and session.quiz is not None and session.flashcard_group is None:
-        return "quiz_question"
-    chance = context.stream("practice_records.target").random.random()
-    return "flashcard" if chance < 0.6 else "quiz_question"

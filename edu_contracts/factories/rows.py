@@ -18,40 +18,23 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
-from edu_contracts.factories import content
+from edu_contracts.factories import content, learning
 from edu_contracts.factories.embeddings import EmbeddingSpace
 from edu_contracts.factories.entropy import EPOCH, Clock, Entropy
 from edu_contracts.factories.models_core import topic_of
+from edu_contracts.factories.rows_activity import Ids, Row, sessions, stamp, usage
 from edu_contracts.factories.scenario import Scenario, document_statuses
 from edu_contracts.schemas.enums import (
     DocumentStatus,
     FlashcardState,
     QuizQuestionKind,
-    StudySessionKind,
-    UsagePeriod,
 )
 from edu_contracts.schemas.jsonb import SegmentMetadata
 
 __all__ = ["Row", "scenario_rows"]
 
-Row = dict[str, Any]
 _STATES = (FlashcardState.LEARNING, FlashcardState.REVIEW, FlashcardState.RELEARNING)
-
-
-class _Ids:
-    """UUIDs per table from one user's stream (so adding a table moves no other ids)."""
-
-    def __init__(self, entropy: Entropy) -> None:
-        self._entropy = entropy
-        self._streams: dict[str, Entropy] = {}
-
-    def __call__(self, table: str) -> uuid.UUID:
-        stream = self._streams.get(table)
-        if stream is None:
-            stream = self._streams[table] = self._entropy.child(table)
-        return stream.uuid()
 
 
 def scenario_rows(scenario: Scenario, seed: int) -> Iterator[tuple[str, Row]]:
@@ -71,13 +54,6 @@ def scenario_rows(scenario: Scenario, seed: int) -> Iterator[tuple[str, Row]]:
         )
 
 
-def _stamp(clock: Clock, row: Row, *, updated: bool = True) -> Row:
-    row["created_at"] = clock.tick()
-    if updated:
-        row["updated_at"] = row["created_at"]
-    return row
-
-
 def _user_rows(
     s: Scenario,
     e: Entropy,
@@ -85,11 +61,11 @@ def _user_rows(
     statuses: list[str],
     space: EmbeddingSpace,
 ) -> Iterator[tuple[str, Row]]:
-    ids = _Ids(e)
+    ids = Ids(e)
     clock = Clock(e.child("clock"), start=EPOCH + dt.timedelta(hours=index))
     user_id = ids("users")
     email, name = content.identity(e.child("identity"), user_id)
-    user = _stamp(clock, {"id": user_id, "email": email, "display_name": name, "is_active": True})
+    user = stamp(clock, {"id": user_id, "email": email, "display_name": name, "is_active": True})
     yield "users", user
     for p in range(s.projects):
         project_id = ids("projects")
@@ -97,7 +73,7 @@ def _user_rows(
         pe = e.child("project", str(p))
         name_, description = content.project_text(pe, topic)
         project = {"id": project_id, "user_id": user_id, "name": name_, "description": description}
-        yield "projects", _stamp(clock, project)
+        yield "projects", stamp(clock, project)
         chunked: list[tuple[uuid.UUID, list[uuid.UUID]]] = []
         questions: list[Row] = []
         cards: list[uuid.UUID] = []
@@ -108,7 +84,7 @@ def _user_rows(
             status = DocumentStatus(statuses[p * s.documents + d])
             de = pe.child("document", str(d))
             doc_id = ids("documents")
-            doc: Row = _stamp(clock, {"id": doc_id, "project_id": project_id})
+            doc: Row = stamp(clock, {"id": doc_id, "project_id": project_id})
             doc.update(
                 content.document_columns(
                     de,
@@ -137,7 +113,7 @@ def _user_rows(
                     page = 1 + position // 3
                     yield (
                         "document_segments",
-                        _stamp(
+                        stamp(
                             clock,
                             {
                                 "id": seg_id,
@@ -167,7 +143,7 @@ def _user_rows(
                 title = f"{topic.name}: summary"
                 yield (
                     "notes",
-                    _stamp(
+                    stamp(
                         clock,
                         {
                             "id": ids("notes"),
@@ -184,7 +160,7 @@ def _user_rows(
                 groups.append(group_id)
                 yield (
                     "flashcard_groups",
-                    _stamp(
+                    stamp(
                         clock,
                         {
                             "id": group_id,
@@ -202,7 +178,7 @@ def _user_rows(
                     group_cards.append(card_id)
                     yield (
                         "flashcards",
-                        _stamp(
+                        stamp(
                             clock,
                             {
                                 "id": card_id,
@@ -220,7 +196,7 @@ def _user_rows(
                 picked = de.random.sample(group_cards, round(s.flashcards * s.reviewed))
                 for card_id in picked:
                     state = de.random.choice(_STATES)
-                    row = _stamp(
+                    row = stamp(
                         clock,
                         {
                             "id": ids("flashcard_progress"),
@@ -228,7 +204,7 @@ def _user_rows(
                             "flashcard_id": card_id,
                         },
                     )
-                    row.update(content.fsrs_state(de, state, row["created_at"]))
+                    row.update(learning.fsrs_state(de, state, row["created_at"]))
                     reviewed.append(card_id)
                     yield "flashcard_progress", row
             for _ in range(s.quizzes):
@@ -236,7 +212,7 @@ def _user_rows(
                 quizzes.append(quiz_id)
                 yield (
                     "quizzes",
-                    _stamp(
+                    stamp(
                         clock,
                         {
                             "id": quiz_id,
@@ -250,7 +226,7 @@ def _user_rows(
                 )
                 for position in range(s.quiz_questions):
                     kind = de.random.choice(list(QuizQuestionKind))
-                    question = _stamp(
+                    question = stamp(
                         clock,
                         {
                             "id": ids("quiz_questions"),
@@ -258,20 +234,20 @@ def _user_rows(
                             "position": position,
                             "kind": kind,
                             "source_segment_id": cite.choice(segment_ids) if segment_ids else None,
-                            **content.quiz_question(de, topic, kind),
+                            **learning.quiz_question(de, topic, kind),
                         },
                     )
                     questions.append(question)
                     yield "quiz_questions", question
         yield from _project_rest(s, pe, ids, clock, user_id, project_id, chunked)
-        yield from _sessions(s, pe, ids, clock, user_id, project_id, reviewed, questions)
-    yield from _usage(s, e.child("usage"), ids, clock, user_id)
+        yield from sessions(s, pe, ids, clock, user_id, project_id, reviewed, questions)
+    yield from usage(s, e.child("usage"), ids, clock, user_id)
 
 
 def _project_rest(
     s: Scenario,
     e: Entropy,
-    ids: _Ids,
+    ids: Ids,
     clock: Clock,
     user_id: uuid.UUID,
     project_id: uuid.UUID,
@@ -281,7 +257,7 @@ def _project_rest(
     for _ in range(s.chats):
         doc = e.random.choice(chunked) if chunked else None
         sources = [(seg, doc[0]) for seg in doc[1]] if doc else []
-        row = _stamp(
+        row = stamp(
             clock,
             {
                 "id": ids("chats"),
@@ -298,7 +274,7 @@ def _project_rest(
         doc = e.random.choice(chunked) if chunked else None
         yield (
             "mind_maps",
-            _stamp(
+            stamp(
                 clock,
                 {
                     "id": ids("mind_maps"),
@@ -309,113 +285,3 @@ def _project_rest(
                 },
             ),
         )
-
-
-def _sessions(
-    s: Scenario,
-    e: Entropy,
-    ids: _Ids,
-    clock: Clock,
-    user_id: uuid.UUID,
-    project_id: uuid.UUID,
-    reviewed: list[uuid.UUID],
-    questions: list[Row],
-) -> Iterator[tuple[str, Row]]:
-    """Sessions over the project's reviewed cards and questions, with their answers.
-
-    Records only target cards that have a progress row for this learner, so
-    the record's user is always the progress row's user.
-    """
-    rnd = e.random
-    for _ in range(s.study_sessions):
-        session_id = ids("study_sessions")
-        records: list[Row] = []
-        for _ in range(s.practice_records if reviewed or questions else 0):
-            on_card = bool(reviewed) and (not questions or rnd.random() < 0.6)
-            record: Row = {
-                "id": ids("practice_records"),
-                "user_id": user_id,
-                "study_session_id": session_id,
-                "response_ms": rnd.randint(800, 45_000),
-            }
-            if on_card:
-                rating = rnd.choices((1, 2, 3, 4), (0.15, 0.2, 0.5, 0.15))[0]
-                record.update(
-                    flashcard_id=rnd.choice(reviewed),
-                    quiz_question_id=None,
-                    rating=rating,
-                    is_correct=rating > 1,
-                    score=None,
-                    answer=None,
-                )
-            else:
-                question = rnd.choice(questions)
-                record.update(
-                    flashcard_id=None,
-                    quiz_question_id=question["id"],
-                    rating=None,
-                    **content.quiz_answer(
-                        e,
-                        question["kind"],
-                        question["options"],
-                        question["expected_answer"],
-                        topic_of(project_id),
-                    ),
-                )
-            records.append(record)
-        kinds = {"flashcard_id" if r["flashcard_id"] else "quiz_question_id" for r in records}
-        kind = (
-            StudySessionKind.MIXED
-            if len(kinds) == 2
-            else StudySessionKind.FLASHCARDS
-            if "flashcard_id" in kinds
-            else StudySessionKind.QUIZ
-        )
-        started = clock.tick()
-        correct = sum(1 for r in records if r["is_correct"])
-        yield (
-            "study_sessions",
-            {
-                "id": session_id,
-                "user_id": user_id,
-                "project_id": project_id,
-                "kind": kind,
-                "flashcard_group_id": None,
-                "quiz_id": None,
-                "started_at": started,
-                "ended_at": started + dt.timedelta(minutes=rnd.randint(5, 60)),
-                "items_total": len(records),
-                "items_correct": correct,
-                "created_at": started,
-                "updated_at": started,
-            },
-        )
-        for record in records:
-            record["answered_at"] = record["created_at"] = clock.tick(max_seconds=90)
-            yield "practice_records", record
-
-
-def _usage(
-    s: Scenario, e: Entropy, ids: _Ids, clock: Clock, user_id: uuid.UUID
-) -> Iterator[tuple[str, Row]]:
-    """``usage_days`` consecutive daily rows and one monthly row: unique by construction."""
-    if not s.usage_days:
-        return
-    last = clock.now.date()
-    for back in range(s.usage_days):
-        row = {
-            "id": ids("user_usage"),
-            "user_id": user_id,
-            "period": UsagePeriod.DAY,
-            "period_start": last - dt.timedelta(days=back),
-            **content.usage_counters(e, UsagePeriod.DAY),
-        }
-        yield "user_usage", _stamp(clock, row)
-    month = {
-        "id": ids("user_usage"),
-        "user_id": user_id,
-        "period": UsagePeriod.MONTH,
-        "period_start": last.replace(day=1),
-        **content.usage_counters(e, UsagePeriod.MONTH),
-    }
-    yield "user_usage", _stamp(clock, month)
