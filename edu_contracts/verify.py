@@ -40,6 +40,7 @@ class StepResult:
     ok: bool
     detail: str
     seconds: float
+    skipped: bool = False
 
 
 Step = tuple[str, Callable[[VerifyContext], str]]
@@ -115,7 +116,7 @@ def _vector_search(ctx: VerifyContext) -> str:
     index_note = "through the HNSW index" if uses_index else "by sequential scan (small table)"
     return (
         f"stored 200 segments with {stored}-d embeddings; the nearest to a perturbed copy "
-        f"of #137 is #137 (distance {found[0][1]:.4f}), found {index_note}"
+        f"of #137 is #137 (cosine distance {found[0][1]:.1e}), found {index_note}"
     )
 
 
@@ -174,10 +175,60 @@ def _sample_messages(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
     }  # fmt: skip
 
 
+def _contract_lock(ctx: VerifyContext) -> str:
+    from edu_contracts.registry import PACKAGED_CONTRACTS, default_store, verify_lock
+
+    problems = verify_lock(PACKAGED_CONTRACTS)
+    if problems:
+        listing = ", ".join(f"{p.path} ({p.problem})" for p in problems[:5])
+        raise AssertionError(f"released contract files differ from the lock: {listing}")
+    versions = [str(v) for v in default_store().versions()]
+    return f"released contracts {', '.join(versions) or '(none)'} match their lock file"
+
+
+def _contract_check(ctx: VerifyContext) -> str:
+    from edu_contracts.registry import check, latest_version
+
+    result = check()
+    if not result.compatible:
+        broken = [s.subject for s in result.subjects if not s.compatible]
+        raise AssertionError(f"the code breaks release {result.baseline}: {', '.join(broken)}")
+    return (
+        f"current models and messages are compatible with release {latest_version()} "
+        f"({len(result.subjects)} subjects, each under its configured mode)"
+    )
+
+
+def _seed_demo(ctx: VerifyContext) -> str:
+    from edu_contracts._verify_flow import seed_demo
+
+    return seed_demo(ctx)
+
+
+def _producer_consumer(ctx: VerifyContext) -> str:
+    from edu_contracts._verify_flow import ExamplesMissing, producer_consumer
+
+    try:
+        return producer_consumer(ctx)
+    except ExamplesMissing as exc:
+        raise _Skipped(
+            f"the example services are not beside the package ({exc}); run verify from a "
+            "checkout of edu-contracts to include them"
+        ) from None
+
+
+class _Skipped(Exception):
+    """A step that cannot run in this installation; reported, not failed."""
+
+
 STEPS: list[Step] = [
+    ("contract lock", _contract_lock),
+    ("contract check", _contract_check),
     ("migrations", _migrate),
+    ("seed demo", _seed_demo),
     ("vector search", _vector_search),
     ("queue round trip", _queue_round_trip),
+    ("producer -> consumer", _producer_consumer),
 ]
 
 
@@ -215,11 +266,14 @@ def run_verify(
             on_step(results[-1])
         for name, step in STEPS:
             t0 = time.perf_counter()
+            skipped = False
             try:
                 detail, ok = step(ctx), True
+            except _Skipped as exc:
+                detail, ok, skipped = str(exc), True, True
             except (EduContractsError, AssertionError) as exc:
                 detail, ok = str(exc), False
-            results.append(StepResult(name, ok, detail, time.perf_counter() - t0))
+            results.append(StepResult(name, ok, detail, time.perf_counter() - t0, skipped))
             if on_step:
                 on_step(results[-1])
     return results

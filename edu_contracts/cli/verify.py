@@ -30,7 +30,13 @@ def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
 
     def show(result: StepResult) -> None:
-        mark = "[green]ok[/]  " if result.ok else "[red]FAIL[/]"
+        mark = (
+            "[yellow]skip[/]"
+            if result.skipped
+            else "[green]ok[/]  "
+            if result.ok
+            else "[red]FAIL[/]"
+        )
         out.print(f"{mark} {result.name:<22} {result.seconds:6.2f} s")
 
     results = run_verify(on_step=show)
@@ -42,7 +48,11 @@ def _run(args: argparse.Namespace) -> int:
     for result in results:
         table.add_row(
             result.name,
-            "[green]ok[/]" if result.ok else "[red]FAIL[/]",
+            "[yellow]skipped[/]"
+            if result.skipped
+            else "[green]ok[/]"
+            if result.ok
+            else "[red]FAIL[/]",
             escape(result.detail),
             f"{result.seconds:.2f} s",
         )
