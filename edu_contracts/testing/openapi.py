@@ -198,8 +198,10 @@ def run_openapi_checks(
     ``path_parameters`` so requests reach rows that exist (add an unknown id
     to reach the 404 branch too). Failures are collected, not shrunk, so one
     run shows every distinct problem with a curl command that reproduces it.
-    The same ``seed`` sends the same requests, and an operation's requests
-    depend only on its own label, so adding a route changes no other's.
+    The same ``seed`` sends the same requests (given the same code loaded:
+    hypothesis also draws constants from imported modules), and an
+    operation's requests depend on its own label only, so a new route
+    changes no other's.
 
     ``operations`` limits the run to some labels (``"POST /projects"``);
     ``checks`` takes names of schemathesis checks or check functions (such
@@ -456,10 +458,10 @@ def _exercise(
         # The app raised instead of answering (Starlette re-raises after its 500).
         stats.statuses[500] += 1
         origin = _origin(exc)
-        first_line = _shorten(str(exc).split("\n", 1)[0], 500)
+        text = _shorten("\n".join(str(exc).strip().splitlines()[:4]), 600)
         title = f"Unhandled {type(exc).__name__}"
         failure = OpenApiFailure(
-            label, "not_a_server_error", title, f"{first_line}\n{origin}", 500, mode, _curl(case)
+            label, "not_a_server_error", title, f"{text}\n{origin}", 500, mode, _curl(case)
         )
         recorder.add(failure, origin)
         return
@@ -469,17 +471,14 @@ def _exercise(
             case.validate_response(response, checks=[check])
         except FailureGroup as group:
             for found in group.exceptions:
-                recorder.add(
-                    OpenApiFailure(
-                        label,
-                        check.__name__,
-                        found.title,
-                        found.message,
-                        response.status_code,
-                        mode,
-                        _curl(case),
-                    )
+                title, message = found.title, found.message
+                if title == f"Custom check failed: `{check.__name__}`":
+                    # An AssertionError's first line is a better title than the check's name.
+                    title, _, message = message.strip().partition("\n")
+                failure = OpenApiFailure(
+                    label, check.__name__, title, message, response.status_code, mode, _curl(case)
                 )
+                recorder.add(failure)
 
 
 def _explore(
@@ -530,9 +529,9 @@ def _explore(
 
     try:
         explore()
-    except hypothesis.errors.Unsatisfiable as exc:
-        # Nothing left to vary: every parameter is fixed, or nothing can break the schema.
-        stats.skipped.append(f"{mode.value} data: {str(exc).splitlines()[0]}")
+    except hypothesis.errors.Unsatisfiable:
+        # Every parameter is fixed, or nothing in the schema can be broken.
+        stats.skipped.append(f"{mode.value} data: nothing left to vary")
 
 
 def _operations(schema: Any, wanted: Collection[str] | None) -> Iterator[Operation]:
