@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+from edu_contracts.testing.services import Services
+
 ISOLATION_SUITE = """
 import uuid
 from sqlalchemy import select, text
@@ -53,19 +55,32 @@ def _outcomes(result: pytest.RunResult) -> dict[str, int]:
     return result.parseoutcomes()
 
 
-def test_database_isolation_across_tests(pytester: pytest.Pytester) -> None:
+@pytest.fixture
+def external(edu_services: Services) -> list[str]:
+    """Options that point an inner run at this run's services (the external backend):
+    each inner run then skips starting its own, and the backend is exercised too."""
+    return [
+        "--edu-backend=external",
+        f"--edu-postgres-url={edu_services.postgres.libpq_url()}",
+        f"--edu-azure-connection-string={edu_services.azurite.connection_string}",
+    ]
+
+
+def test_database_isolation_across_tests(pytester: pytest.Pytester, external: list[str]) -> None:
     pytester.makepyfile(test_iso=ISOLATION_SUITE)
-    result = pytester.runpytest_subprocess("-p", "no:randomly", "-q")
+    result = pytester.runpytest_subprocess("-q", *external)
     assert _outcomes(result) == {"passed": 3}, result.stdout.str()
 
 
-def test_queue_isolation_across_tests(pytester: pytest.Pytester) -> None:
+def test_queue_isolation_across_tests(pytester: pytest.Pytester, external: list[str]) -> None:
     pytester.makepyfile(test_q=QUEUE_SUITE)
-    result = pytester.runpytest_subprocess("-q")
+    result = pytester.runpytest_subprocess("-q", *external)
     assert _outcomes(result) == {"passed": 2}, result.stdout.str()
 
 
-def test_failing_expect_lists_what_was_on_the_queue(pytester: pytest.Pytester) -> None:
+def test_failing_expect_lists_what_was_on_the_queue(
+    pytester: pytest.Pytester, external: list[str]
+) -> None:
     pytester.makepyfile(
         test_expect=QUEUE_SUITE.split("def test_1")[0]
         + """
@@ -134,7 +149,7 @@ def test_worker_db(edu_session, edu_database_url, n):
 
 
 def test_recording_holds_this_runs_messages_and_poison_siblings_are_removed(
-    pytester: pytest.Pytester,
+    pytester: pytest.Pytester, external: list[str]
 ) -> None:
     pytester.makepyfile(
         test_rec=QUEUE_SUITE.split("def test_1")[0]
@@ -150,18 +165,19 @@ def test_send_and_poison(edu_queue, edu_azurite):
     assert len(tasks) == 1
     assert len(own.poisoned()) == 1
     own.close()
-    print("QUEUE", edu_queue.name)
+    global PREFIX
+    PREFIX = edu_queue.name.rsplit("-", 2)[0]  # edu-<run id>
 
 def test_after(edu_azurite):
     from azure.storage.queue import QueueServiceClient
     client = QueueServiceClient.from_connection_string(edu_azurite.connection_string)
-    print("LEFT", sorted(q.name for q in client.list_queues()))
+    print("LEFT", sorted(q.name for q in client.list_queues(name_starts_with=PREFIX)))
 """
     )
     record = pytester.path / "rec" / "messages.jsonl"
     record.parent.mkdir()
     record.write_text('{"stale": true}\n')
-    result = pytester.runpytest_subprocess("-s", f"--edu-record={record}")
+    result = pytester.runpytest_subprocess("-s", f"--edu-record={record}", *external)
     result.assert_outcomes(passed=2)
     lines = record.read_text().splitlines()
     assert len(lines) == 1
