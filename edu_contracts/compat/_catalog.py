@@ -113,7 +113,7 @@ def _build() -> dict[ChangeKind, Wording]:
 
     put(
         "REQUIRED_ATTRIBUTE_ADDED",
-        "property {name!r} became required; the {w} lets it be absent",
+        "the {r} requires property {name!r}; the {w} lets it be absent",
         _OPTIONAL_FIRST,
     )
     put(
