@@ -57,7 +57,7 @@ def main(argv: list[str]) -> int:
         "",
     ]  # fmt: skip
     out = HERE / "RESULTS.md"
-    if wanted and out.exists():
+    if wanted:  # only a full run may replace the report
         print("bench: partial run, writing RESULTS-partial.md")
         out = HERE / "RESULTS-partial.md"
     out.write_text("\n".join(header) + "\n" + "\n".join(sections))
