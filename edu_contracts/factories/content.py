@@ -81,8 +81,13 @@ def capitalised(text: str) -> str:
 
 
 def _two_terms(entropy: Entropy, topic: Topic) -> tuple[Term, Term]:
-    first, second = entropy.random.sample(topic.terms, 2)
-    return first, second
+    """Two different terms; index arithmetic, because ``Random.sample`` costs ten times
+    more and this runs four times per segment of a 100,000-segment load."""
+    terms = topic.terms
+    rnd = entropy.random
+    first = rnd.randrange(len(terms))
+    second = rnd.randrange(len(terms) - 1)
+    return terms[first], terms[second + (second >= first)]
 
 
 def identity(entropy: Entropy, user_id: uuid.UUID) -> tuple[str, str]:

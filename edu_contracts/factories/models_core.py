@@ -29,7 +29,7 @@ from edu_contracts.factories import content
 from edu_contracts.factories.base import EduFactory
 from edu_contracts.factories.context import FactoryContext
 from edu_contracts.factories.entropy import Entropy
-from edu_contracts.factories.topics import TOPICS, Topic
+from edu_contracts.factories.topics import topic_of
 from edu_contracts.schemas.enums import DocumentStatus, UsagePeriod
 from edu_contracts.schemas.jsonb import SegmentMetadata
 
@@ -47,11 +47,6 @@ __all__ = [
 ]
 
 _Nested = dict[str, dict[str, Any]]
-
-
-def topic_of(project_id: Any) -> Topic:
-    """The study topic of a project, derived from its id (stable, costs no column)."""
-    return TOPICS[project_id.int % len(TOPICS)] if project_id is not None else TOPICS[0]
 
 
 class UserFactory(EduFactory[User]):

@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from edu_contracts.factories import content, learning
 from edu_contracts.factories.embeddings import EmbeddingSpace
 from edu_contracts.factories.entropy import EPOCH, Clock, Entropy
-from edu_contracts.factories.models_core import topic_of
 from edu_contracts.factories.rows_activity import Ids, Row, sessions, stamp, usage
 from edu_contracts.factories.scenario import Scenario, document_statuses
+from edu_contracts.factories.topics import topic_of
 from edu_contracts.schemas.enums import (
     DocumentStatus,
     FlashcardState,

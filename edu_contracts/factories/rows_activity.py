@@ -14,8 +14,8 @@ from typing import Any
 
 from edu_contracts.factories import content, learning
 from edu_contracts.factories.entropy import Clock, Entropy
-from edu_contracts.factories.models_core import topic_of
 from edu_contracts.factories.scenario import Scenario
+from edu_contracts.factories.topics import topic_of
 from edu_contracts.schemas.enums import StudySessionKind, UsagePeriod
 
 __all__ = ["Ids", "Row", "sessions", "stamp", "usage"]

@@ -10,9 +10,10 @@ options, and the segment a card cites mentions the card's term.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
-__all__ = ["TOPICS", "Term", "Topic"]
+__all__ = ["TOPICS", "Term", "Topic", "topic_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,3 +116,8 @@ TOPICS: tuple[Topic, ...] = (
     ),
 )
 """Eight topics of six terms; enough for distractors from the same subject."""
+
+
+def topic_of(project_id: uuid.UUID | None) -> Topic:
+    """The study topic of a project, derived from its id (stable, costs no column)."""
+    return TOPICS[project_id.int % len(TOPICS)] if project_id is not None else TOPICS[0]
