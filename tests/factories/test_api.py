@@ -25,8 +25,14 @@ from edu_contracts.factories import (
     Factories,
     TaskEnvelopeFactory,
 )
+from edu_contracts.registry import ContractStore
 from edu_contracts.schemas.enums import FlashcardState, QuizQuestionKind
-from edu_contracts.schemas.queue import MESSAGE_ADAPTER, TASK_TYPES, message_json_schema
+from edu_contracts.schemas.queue import (
+    CONTRACT_VERSION,
+    MESSAGE_ADAPTER,
+    TASK_TYPES,
+    message_json_schema,
+)
 
 
 def test_exports_are_sorted_and_exact() -> None:
@@ -155,13 +161,19 @@ def test_message_factories_cover_every_task_type() -> None:
 
 
 @pytest.mark.parametrize("task_type", TASK_TYPES)
-def test_every_message_validates_against_the_contract(task_type: str) -> None:
-    schema = message_json_schema()
-    validator = jsonschema.Draft202012Validator(schema)
+def test_every_message_validates_against_its_released_contract(task_type: str) -> None:
+    """The released snapshot of the version the message claims, not only today's models."""
+    released = ContractStore().message_schema(CONTRACT_VERSION)
+    validators = [
+        jsonschema.Draft202012Validator(released),
+        jsonschema.Draft202012Validator(message_json_schema()),
+    ]
     for seed in range(50):
         message = Factories(None, seed=seed).message(task_type)
         wire = message.model_dump(mode="json")
-        validator.validate(wire)
+        assert wire["contract_version"] == CONTRACT_VERSION
+        for validator in validators:
+            validator.validate(wire)
         assert MESSAGE_ADAPTER.validate_python(wire) == message
         assert message.created_at.tzinfo is not None
 
