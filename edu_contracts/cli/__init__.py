@@ -32,6 +32,7 @@ _COMMAND_MODULES = (
     "lock",
     "export",
     "drift",
+    "seed",
     "can_i_deploy",
 )
 

@@ -11,6 +11,7 @@ import argparse
 from typing import Any
 
 from edu_contracts.cli._common import EXIT_OK, console
+from edu_contracts.errors import MissingDependencyError
 
 
 def register(subparsers: Any) -> None:
@@ -42,9 +43,15 @@ def _run(args: argparse.Namespace) -> int:
     )
     from rich.table import Table
 
-    from edu_contracts.factories.loader import LoadStats
-    from edu_contracts.factories.scenario import load_scenario
-    from edu_contracts.factories.seeding import seed_database
+    try:
+        from edu_contracts.factories.loader import LoadStats
+        from edu_contracts.factories.scenario import load_scenario
+        from edu_contracts.factories.seeding import seed_database
+    except ImportError as exc:
+        raise MissingDependencyError(
+            f"seeding needs the factories' libraries ({exc.name} is missing)",
+            fix="pip install 'edu-contracts[seed]' (or [testing])",
+        ) from exc
 
     out = console()
     scenario = load_scenario(args.scenario)
