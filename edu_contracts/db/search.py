@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from pgvector.sqlalchemy import HALFVEC
 from sqlalchemy.orm import Session
@@ -24,6 +25,8 @@ from edu_contracts.db.models.document import DocumentSegment
 __all__ = ["embedding_halfvec", "nearest_segments", "nearest_segments_query"]
 
 _HALFVEC = HALFVEC(EMBEDDING_DIM)
+HALFVEC_MAX = 65504.0
+"""The largest magnitude half precision holds."""
 
 
 def embedding_halfvec() -> sa.ColumnElement[Any]:
@@ -44,6 +47,24 @@ def _check(query_vector: Sequence[float], limit: int) -> list[float]:
             f"limit must be at least 1, got {limit}",
             where="nearest_segments(limit=...)",
             fix="pass a positive limit",
+        )
+    # The index compares half-precision copies: a value halfvec cannot hold
+    # is a server error, and a vector that rounds to zero has no direction
+    # (its cosine distance is NaN, which sorts nowhere).
+    halves = np.asarray(values, dtype=np.float64)
+    bad = np.flatnonzero(~np.isfinite(halves) | (np.abs(halves) > HALFVEC_MAX))
+    if bad.size:
+        raise SearchArgumentError(
+            f"query vector value {values[int(bad[0])]!r} is not a finite number within "
+            f"+-{HALFVEC_MAX:g} (half precision, as the index stores vectors)",
+            where=f"nearest_segments(query_vector[{int(bad[0])}])",
+            fix="pass the embedding model's output; embeddings are small finite floats",
+        )
+    if not np.any(halves.astype(np.float16)):
+        raise SearchArgumentError(
+            "query vector is zero in half precision, so it has no direction to compare",
+            where="nearest_segments(query_vector=...)",
+            fix="pass a non-zero embedding",
         )
     return values
 

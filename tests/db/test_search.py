@@ -178,8 +178,29 @@ def test_search_expression_is_the_indexed_expression(edu_session: Session) -> No
     # The planner matches expressions structurally; the SQL must therefore
     # cast the column to halfvec(3072), not compare raw vectors.
     sql = str(
-        nearest_segments_query(project_id=uuid.uuid4(), query_vector=[0.0] * EMBEDDING_DIM).compile(
+        nearest_segments_query(project_id=uuid.uuid4(), query_vector=[1.0] * EMBEDDING_DIM).compile(
             dialect=postgresql.dialect()
         )
     )
     assert "CAST(document_segments.embedding_vector AS HALFVEC(3072)) <=> CAST(" in sql
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (70000.0, "within"),
+        (float("nan"), "finite"),
+        (float("inf"), "finite"),
+        (1e-9, "zero in half precision"),
+        (0.0, "zero in half precision"),
+    ],
+)
+def test_query_vectors_halfvec_cannot_compare_are_refused(value: float, message: str) -> None:
+    # found by schemathesis against the example API: these were 500s or NaN distances
+    from edu_contracts.db.errors import SearchArgumentError
+
+    vector = (
+        [value] * EMBEDDING_DIM if value in (0.0, 1e-9) else [0.5] * (EMBEDDING_DIM - 1) + [value]
+    )
+    with pytest.raises(SearchArgumentError, match=message):
+        nearest_segments_query(project_id=uuid.uuid4(), query_vector=vector)

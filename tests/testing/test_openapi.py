@@ -114,11 +114,6 @@ def test_example_api_has_no_failures(
     assert set(report.operation("POST /projects/{project_id}/generate/quiz").statuses) >= {202}
 
 
-@pytest.mark.xfail(
-    raises=OpenApiCheckError,
-    strict=True,
-    reason="edu-api search: 500 for vector values beyond halfvec's +-65504 (owner fixing)",
-)
 def test_example_search_has_no_failures(
     example: ModuleType, build_app: AppFactory, edu_session: Session, caller: Any
 ) -> None:

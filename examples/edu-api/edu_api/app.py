@@ -29,6 +29,7 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from edu_contracts.db.enums import DocumentSourceKind, DocumentStatus
+from edu_contracts.db.errors import SearchArgumentError
 from edu_contracts.db.models import Document, Project, User
 from edu_contracts.db.search import nearest_segments
 from edu_contracts.errors import ServiceError
@@ -102,7 +103,7 @@ def create_app(
         session: DbSession,
         request: Request,
         file: UploadFile,
-        title: Annotated[str | None, Form(max_length=500)] = None,
+        title: Annotated[str | None, Form(max_length=500, pattern=r"^[^\x00]*$")] = None,
     ) -> Document:
         mime_type = (file.content_type or "").split(";")[0].strip().lower()
         if mime_type not in TEXT_TYPES:
@@ -117,7 +118,10 @@ def create_app(
                 http.HTTP_413_CONTENT_TOO_LARGE, f"uploads are limited to {MAX_UPLOAD_BYTES} bytes"
             )
         if not data.strip():
-            raise HTTPException(http.HTTP_422_UNPROCESSABLE_CONTENT, "the file is empty")
+            raise HTTPException(
+                http.HTTP_422_UNPROCESSABLE_CONTENT,
+                [{"loc": ["body", "file"], "msg": "the file is empty", "type": "value_error"}],
+            )
         document = Document(
             id=uuid.uuid4(),
             project_id=project.id,
@@ -175,9 +179,15 @@ def create_app(
 
     @app.post("/projects/{project_id}/search", response_model=list[SearchHit])
     def search(project: OwnedProject, session: DbSession, body: SearchRequest) -> list[SearchHit]:
-        hits = nearest_segments(
-            session, project_id=project.id, query_vector=body.vector, limit=body.limit
-        )
+        try:
+            hits = nearest_segments(
+                session, project_id=project.id, query_vector=body.vector, limit=body.limit
+            )
+        except SearchArgumentError as exc:
+            raise HTTPException(
+                http.HTTP_422_UNPROCESSABLE_CONTENT,
+                [{"loc": ["body", "vector"], "msg": exc.message, "type": "value_error"}],
+            ) from exc
         return [
             SearchHit(
                 segment_id=segment.id,

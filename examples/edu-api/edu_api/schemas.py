@@ -22,9 +22,13 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# Postgres text cannot hold NUL: refuse it here (422), not in the database (500).
+NoNul = Field(pattern=r"^[^\x00]*$")
+
+
 class ProjectCreate(_Body):
-    name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
-    description: str | None = None
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00]*\S[^\x00]*$")]
+    description: Annotated[str | None, NoNul] = None
 
 
 class GenerationRequest(_Body):
@@ -44,7 +48,10 @@ class GenerationAccepted(BaseModel):
 
 
 class SearchRequest(_Body):
-    vector: Annotated[list[float], Field(min_length=EMBEDDING_DIM, max_length=EMBEDDING_DIM)]
+    vector: Annotated[
+        list[Annotated[float, Field(ge=-65504, le=65504, allow_inf_nan=False)]],
+        Field(min_length=EMBEDDING_DIM, max_length=EMBEDDING_DIM),
+    ]
     limit: Annotated[int, Field(ge=1, le=50)] = 5
 
 

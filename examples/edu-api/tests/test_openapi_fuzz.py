@@ -20,7 +20,6 @@ import pytest
 from edu_contracts.factories import Factories
 from edu_contracts.queue import TaskQueue
 from edu_contracts.testing.openapi import (
-    OpenApiCheckError,
     OpenApiReport,
     path_parameters_from_rows,
     run_openapi_checks,
@@ -46,15 +45,6 @@ OPERATIONS: dict[str, int] = {
     "POST /projects/{project_id}/generate/quiz": 15,
     SEARCH: 4,
 }
-
-KNOWN_SEARCH_BUGS = pytest.mark.xfail(
-    raises=OpenApiCheckError,
-    strict=True,
-    reason=(
-        "search answers 500 for vector values beyond halfvec's +-65504, and a null "
-        "distance for a zero vector; remove this mark once both are fixed"
-    ),
-)
 
 FuzzRun = Callable[[str, int], OpenApiReport]
 
@@ -96,10 +86,7 @@ def fuzz(
 
 @pytest.mark.parametrize(
     ("operation", "max_examples"),
-    [
-        pytest.param(label, n, marks=[KNOWN_SEARCH_BUGS] if label == SEARCH else [], id=label)
-        for label, n in OPERATIONS.items()
-    ],
+    [pytest.param(label, n, id=label) for label, n in OPERATIONS.items()],
 )
 def test_operation_survives_fuzzing(fuzz: FuzzRun, operation: str, max_examples: int) -> None:
     report = fuzz(operation, max_examples)
