@@ -1,27 +1,4 @@
-"""Fuzz a producer's HTTP API with schemathesis, in process, on the test's database.
-
-A service's own tests send the requests its authors thought of; schemathesis
-sends the ones they did not (NUL bytes, huge numbers, missing fields). And a
-FastAPI app's OpenAPI only proves that responses match *the app's* models:
-:func:`response_matches_read_model` adds the contract side, so a body that
-claims to be ``ProjectRead`` must also validate against edu-contracts'
-``ProjectRead``, and an app whose response model drops or retypes a field is
-caught even though its own OpenAPI agrees with it. ::
-
-    def test_api_survives_fuzzing(edu_sessionmaker, edu_session, edu_factories, ...):
-        user = edu_factories.user(projects=2, is_active=True)
-        app = create_app(edu_sessionmaker, ...)     # its commits become savepoints
-        run_openapi_checks(
-            app,
-            path_parameters=path_parameters_from_rows(edu_session),
-            headers={"X-User-Id": str(user.id)},
-        )
-
-Build the app on the plugin's ``edu_sessionmaker``: its sessions join the
-test's rolled-back transaction, so whatever the fuzzer creates disappears
-with the test. Path parameters come from rows that exist, so requests reach
-the handlers' own logic instead of stopping at a 404.
-"""
+"""Running schemathesis in process against an ASGI app, operation by operation."""
 
 from __future__ import annotations
 
@@ -33,32 +10,27 @@ import traceback
 import zlib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from edu_contracts.errors import EduContractsError, MissingDependencyError
 
 if TYPE_CHECKING:
     import requests
-    from pydantic import BaseModel
-    from schemathesis import APIOperation, Case, CheckContext, CheckFunction, Response
+    from schemathesis import APIOperation, Case, CheckFunction
     from schemathesis.generation import GenerationMode
     from sqlalchemy.orm import Session
 
     Operation = APIOperation[Any, Any, Any, Any]
-
-__all__ = [
-    "DEFAULT_CHECKS",
-    "OpenApiCheckError",
-    "OpenApiFailure",
-    "OpenApiReport",
-    "OperationStats",
-    "PathParameters",
-    "path_parameters_from_rows",
-    "read_model_check",
-    "response_matches_read_model",
-    "run_openapi_checks",
-]
+from edu_contracts.testing.openapi._read_models import response_matches_read_model
+from edu_contracts.testing.openapi._report import (
+    _CURL_LIMIT,
+    OpenApiCheckError,
+    OpenApiFailure,
+    OpenApiReport,
+    OperationStats,
+    _shorten,
+)
 
 PathParameters = Mapping[str, Sequence[Any]] | Callable[[str], Mapping[str, Sequence[Any]]]
 """Values to draw each path parameter from: one mapping for every operation,
@@ -77,105 +49,6 @@ FastAPI never documents its own 400 (malformed JSON) nor an ``HTTPException``'s
 status, so it fails every FastAPI app; add it to audit the documentation.
 Checks that send requests of their own (``use_after_free``...) need
 schemathesis' stateful engine."""
-
-_MESSAGE_LIMIT = 2_000
-_CURL_LIMIT = 600
-
-
-class OpenApiCheckError(EduContractsError, AssertionError):
-    """Schemathesis found failures; an AssertionError so pytest shows a failed test.
-
-    ``report`` keeps every operation's statuses and failures for tools that
-    want more than the text.
-    """
-
-    def __init__(self, report: OpenApiReport) -> None:
-        self.report = report
-        super().__init__(
-            report.render(),
-            where=", ".join(sorted({f.operation for f in report.failures})),
-            fix="run the curl command of a failure against the app, fix the handler or its "
-            f"response model, and rerun with seed={report.seed} to confirm",
-        )
-
-
-@dataclass(frozen=True)
-class OpenApiFailure:
-    """One distinct way an operation failed a check, and how often it happened."""
-
-    operation: str
-    check: str
-    title: str
-    message: str
-    status_code: int
-    mode: str
-    reproduce: str
-    count: int = 1
-
-    def render(self) -> str:
-        message = _shorten(self.message.strip(), _MESSAGE_LIMIT)
-        return "\n".join(
-            [
-                f"{self.operation} [{self.check}] {self.title} -> {self.status_code}"
-                f" ({self.count}x, {self.mode} data)",
-                *("    " + line for line in message.splitlines()),
-                f"    reproduce: {self.reproduce}",
-            ]
-        )
-
-
-@dataclass
-class OperationStats:
-    """How one operation answered: statuses and their counts, time, and modes it skipped."""
-
-    operation: str
-    statuses: Counter[int] = field(default_factory=Counter)
-    skipped: list[str] = field(default_factory=list)
-    elapsed: float = 0.0
-
-    @property
-    def requests(self) -> int:
-        return sum(self.statuses.values())
-
-
-@dataclass(frozen=True)
-class OpenApiReport:
-    """What :func:`run_openapi_checks` sent and found; ``ok`` when nothing failed."""
-
-    seed: int
-    max_examples: int
-    elapsed: float
-    operations: tuple[OperationStats, ...]
-    failures: tuple[OpenApiFailure, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
-
-    def operation(self, label: str) -> OperationStats:
-        """The stats of ``label`` (``"POST /projects"``); the KeyError lists the labels."""
-        for stats in self.operations:
-            if stats.operation == label:
-                return stats
-        raise KeyError(f"{label!r} is not one of {[s.operation for s in self.operations]}")
-
-    def render(self) -> str:
-        lines = [
-            f"schemathesis: {len(self.operations)} operation(s), "
-            f"{sum(s.requests for s in self.operations)} requests, seed={self.seed}, "
-            f"max_examples={self.max_examples}, {self.elapsed:.1f} s"
-        ]
-        for stats in self.operations:
-            codes = " ".join(f"{code}x{n}" for code, n in sorted(stats.statuses.items()))
-            lines.append(f"  {stats.operation:<48} {stats.elapsed:5.1f} s  {codes or '-'}")
-            lines.extend(f"    skipped {reason}" for reason in stats.skipped)
-        if self.failures:
-            lines.append(f"{len(self.failures)} failure(s):")
-            lines.extend(failure.render() for failure in self.failures)
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.render()
 
 
 def run_openapi_checks(
@@ -268,158 +141,6 @@ def path_parameters_from_rows(session: Session, *, limit: int = 10) -> dict[str,
 
 
 # --- the read-model check -----------------------------------------------------------
-
-
-class _ReadModels:
-    """Read models by schema name, and their JSON Schema validators, built on first use."""
-
-    def __init__(self, models: Mapping[str, type[BaseModel]] | None) -> None:
-        self._extra = dict(models or {})
-        self._models: dict[str, type[BaseModel]] | None = None
-        self._validators: dict[str, Any] = {}
-
-    def known(self, name: str) -> bool:
-        if self._models is None:
-            from edu_contracts.schemas import read
-
-            canonical = {n: getattr(read, n) for n in read.__all__ if n != "ReadModel"}
-            self._models = {**canonical, **self._extra}
-        return name in self._models
-
-    def errors(self, name: str, instance: Any) -> list[str]:
-        if name not in self._validators:
-            from jsonschema import Draft202012Validator
-
-            assert self._models is not None
-            self._validators[name] = Draft202012Validator(
-                self._models[name].model_json_schema(mode="serialization"),
-                format_checker=Draft202012Validator.FORMAT_CHECKER,
-            )
-        found = self._validators[name].iter_errors(instance)
-        return [
-            f"{''.join(f'[{p}]' if isinstance(p, int) else f'.{p}' for p in e.absolute_path)}: "
-            f"{e.message}"
-            for e in sorted(found, key=lambda e: [str(p) for p in e.absolute_path])
-        ]
-
-    def check(self, ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
-        schema = _response_schema(case.operation, response.status_code)
-        content_type = (response.headers.get("content-type") or [""])[0]
-        if schema is None or "json" not in content_type:
-            return None
-        try:
-            body = response.json()
-        except ValueError:
-            return None  # content_type_conformance reports a body that is not JSON
-        problems: list[str] = []
-        names: set[str] = set()
-        parts = _named_parts(schema, body, case.operation.schema.raw_schema, "$", self.known)
-        for name, instance, where in parts:
-            names.add(name)
-            problems.extend(f"{where}{problem}" for problem in self.errors(name, instance))
-        if problems:
-            more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
-            raise AssertionError(
-                f"body breaks the canonical {', '.join(sorted(names))} "
-                f"(edu_contracts.schemas.read)\n" + "\n".join(problems[:20]) + more
-            )
-        return None
-
-
-def read_model_check(models: Mapping[str, type[BaseModel]]) -> CheckFunction:
-    """:func:`response_matches_read_model` that also maps ``models`` (schema name -> model).
-
-    For an app whose schema names differ from the canonical ones, e.g.
-    ``read_model_check({"ProjectOut": ProjectRead})``.
-    """
-    known = _ReadModels(models)
-
-    def response_matches_read_model(
-        ctx: CheckContext, response: Response, case: Case[Any]
-    ) -> bool | None:
-        return known.check(ctx, response, case)
-
-    response_matches_read_model.__doc__ = _CHECK_DOC
-    return response_matches_read_model
-
-
-_CHECK_DOC = """A schemathesis check: a JSON body whose documented schema names a canonical
-read model (by ``$ref`` or ``title``; in arrays, ``anyOf`` and object
-properties too) must validate against that model's JSON Schema. An app's
-response model can drift from the contract and its OpenAPI with it; this is
-the check that notices. Register it for schemathesis' own pytest or CLI runs
-with ``schemathesis.check(response_matches_read_model)``."""
-
-_canonical = _ReadModels(None)
-
-
-def response_matches_read_model(
-    ctx: CheckContext, response: Response, case: Case[Any]
-) -> bool | None:
-    return _canonical.check(ctx, response, case)
-
-
-response_matches_read_model.__doc__ = _CHECK_DOC
-
-
-def _named_parts(
-    schema: Mapping[str, Any],
-    value: Any,
-    root: Mapping[str, Any],
-    where: str,
-    known: Callable[[str], bool],
-) -> Iterator[tuple[str, Any, str]]:
-    """Each (read model name, value, JSON path) the documented schema puts in ``value``.
-
-    Walks the value, not the schema, so recursive schemas end where the data
-    ends. A ``$ref``'s last segment names it (FastAPI's ``-Output`` suffix
-    removed), an inline schema its ``title``.
-    """
-    ref = schema.get("$ref")
-    if isinstance(ref, str):
-        name = re.sub(r"-(Input|Output)$", "", ref.rsplit("/", 1)[-1])
-        if known(name):
-            yield name, value, where
-        elif ref.startswith("#/"):
-            target = functools.reduce(lambda node, key: node.get(key, {}), ref[2:].split("/"), root)
-            if isinstance(target, Mapping) and target is not schema:
-                yield from _named_parts(target, value, root, where, known)
-        return
-    if isinstance(schema.get("title"), str) and known(schema["title"]):
-        yield schema["title"], value, where
-    elif isinstance(value, list) and isinstance(schema.get("items"), Mapping):
-        for index, item in enumerate(value):
-            yield from _named_parts(schema["items"], item, root, f"{where}[{index}]", known)
-    elif isinstance(value, dict) and isinstance(schema.get("properties"), Mapping):
-        for key, sub in schema["properties"].items():
-            if key in value and isinstance(sub, Mapping):
-                yield from _named_parts(sub, value[key], root, f"{where}.{key}", known)
-    for option in schema.get("anyOf") or schema.get("oneOf") or ():
-        if value is not None and isinstance(option, Mapping) and option.get("type") != "null":
-            yield from _named_parts(option, value, root, where, known)
-
-
-def _response_schema(operation: Operation, status_code: int) -> Mapping[str, Any] | None:
-    """The JSON schema documented for ``status_code``: exact code, then ``2XX``, then default."""
-    root = operation.schema.raw_schema
-
-    def deref(node: Any) -> Any:
-        while isinstance(node, Mapping) and str(node.get("$ref", "")).startswith("#/"):
-            node = functools.reduce(lambda n, k: n.get(k, {}), node["$ref"][2:].split("/"), root)
-        return node
-
-    responses = deref(operation.definition.raw.get("responses") or {})
-    for key in (str(status_code), f"{str(status_code)[0]}XX", "default"):
-        if key in responses:
-            for media_type, content in (deref(responses[key]).get("content") or {}).items():
-                if "json" in media_type and isinstance(content.get("schema"), Mapping):
-                    schema: Mapping[str, Any] = content["schema"]
-                    return schema
-            return None
-    return None
-
-
-# --- running --------------------------------------------------------------------------
 
 
 class _Recorder:
@@ -611,7 +332,3 @@ def _origin(exc: BaseException) -> str:
     own = [f for f in frames if not f.filename.startswith(skipped)] or frames
     places = [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} in {f.name}" for f in own[::-1][:3]]
     return f"raised at {', via '.join(places) or 'an unknown place'}"
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else f"{text[:limit]} [... {len(text) - limit} more chars]"
