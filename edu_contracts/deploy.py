@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from edu_contracts.compat import CompatibilityMode, compare
 from edu_contracts.errors import EduContractsError, MessageDecodeError
 from edu_contracts.recording import RecordedMessage, read_recording
 from edu_contracts.registry import ContractStore, default_store
+from edu_contracts.registry.validate import validate_message
 
 
 @dataclass(frozen=True)
@@ -98,18 +97,15 @@ def _check_recording(
 ) -> None:
     from edu_contracts.queue.codec import decode
 
-    validator = Draft202012Validator(store.message_schema(consumer))
     for recorded in messages:
         subject = f"messages/{recorded.type}"
-        errors = sorted(validator.iter_errors(recorded.body), key=lambda e: list(e.path))
-        for error in errors[:3]:
-            pointer = "#/" + "/".join(str(p) for p in error.absolute_path)
+        for violation in validate_message(recorded.body, consumer, store=store)[:3]:
             verdict.findings.append(
                 DeployFinding(
                     subject,
-                    f"{recorded.where} {pointer}",
+                    f"{recorded.where} {violation.pointer}",
                     f"a message recorded by {recorded.test or 'the producer'} breaks consumer "
-                    f"contract {consumer}: {error.message} (rule: {error.validator})",
+                    f"contract {consumer}: {violation.message} (rule: {violation.rule})",
                     "keep sending what the consumer's contract allows until consumers that "
                     "accept the change are deployed",
                     recorded.body,

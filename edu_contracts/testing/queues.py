@@ -32,12 +32,6 @@ class ContractViolationError(ContractError, AssertionError):
     """A message breaks the pinned contract; an AssertionError so the test fails, not errors."""
 
 
-def _validator(version: str | None) -> Any:
-    from edu_contracts.testing._contract import message_validator
-
-    return message_validator(version)
-
-
 class EduQueue:
     """A test's own queue; wraps ``TaskQueue`` (``.tasks``) and keeps what it saw."""
 
@@ -104,15 +98,15 @@ class EduQueue:
     # -- contract -----------------------------------------------------------
     def check(self, message: QueueTaskMessage) -> None:
         """Fail with the field and rule if ``message`` breaks the pinned contract."""
-        document = json.loads(message.model_dump_json())
-        errors = sorted(_validator(self.contract_version).iter_errors(document), key=str)
-        if errors:
-            first = errors[0]
-            pointer = "/".join(str(p) for p in first.absolute_path) or "(root)"
+        from edu_contracts.registry.validate import validate_message
+
+        violations = validate_message(json.loads(message.model_dump_json()), self.contract_version)
+        if violations:
+            first = violations[0]
             raise ContractViolationError(
                 f"a {message.type} message breaks the pinned contract: {first.message} "
-                f"(rule: {first.validator})",
-                where=f"{pointer} vs contract {self.contract_version or 'latest'}",
+                f"(rule: {first.rule})",
+                where=f"{first.pointer} vs contract {self.contract_version or 'latest'}",
                 fix="send what the pinned contract allows, or release a new contract version "
                 "and pin it (--edu-contract-version)",
             )

@@ -70,3 +70,47 @@ def test_what_the_producer_sends_the_consumer_handles(tmp_path: Path) -> None:
     assert all(entry["test"].startswith("tests/") for entry in entries)
     assert len(replayed) == len(entries), replayed
     assert set(replayed.values()) == {"passed"}, replayed
+
+
+def test_a_message_the_consumer_cannot_read_fails_replay_and_can_i_deploy(
+    tmp_path: Path,
+) -> None:
+    """A producer that dropped a required field: both gates name the field."""
+    from edu_contracts.cli import main
+    from edu_contracts.recording import record_line
+
+    body = {
+        "type": "document_processing",
+        "contract_version": "1.0.0",
+        "data": {
+            "document_id": "3f1b1c1e-6b7a-4c39-9a55-0d4b8d8e2a11",
+            "project_id": "8c2d4e6f-1a3b-4c5d-8e7f-9a0b1c2d3e4f",
+        },
+    }
+    recording = tmp_path / "recorded.jsonl"
+    recording.write_text(record_line(body, test="tests/test_upload.py::test_upload") + "\n")
+
+    assert main(["can-i-deploy", "--producer", str(recording), "--consumer", "1.0.0"]) == 1
+
+    environ = {k: v for k, v in os.environ.items() if k not in _PRIVATE_ENV}
+    environ["EDU_RECORDED_MESSAGES"] = str(recording)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "tests/test_replay_recorded.py",
+        ],
+        cwd=EXAMPLES / "edu-worker",
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output[-4000:]
+    assert "'user_id' is a required property" in output
+    assert "tests/test_upload.py::test_upload" in output  # which producer test sent it
