@@ -60,6 +60,11 @@ def _compare(old: dict[str, Any], new: dict[str, Any], args: argparse.Namespace)
     mode, rules = CompatibilityMode(args.mode.upper()), RuleSet(args.rules.upper())
     try:
         return compare(old, new, mode, rules)
+    except ContractFileError as exc:
+        # name the file, not the role, in what the user reads
+        where = (exc.where or "").replace("old schema", f"{args.old}:", 1)
+        where = where.replace("new schema", f"{args.new}:", 1)
+        raise ContractFileError(exc.message, where=where, fix=exc.fix) from None
     except EduContractsError:
         raise
     except (RecursionError, ValueError, TypeError, KeyError, AttributeError) as exc:

@@ -16,7 +16,7 @@ from edu_contracts.compat._context import Context, RawFinding, pointer_of
 from edu_contracts.compat._load import Loader
 from edu_contracts.compat.findings import Finding, Report
 from edu_contracts.compat.modes import CompatibilityMode, Direction, RuleSet
-from edu_contracts.errors import ConfigurationError
+from edu_contracts.errors import ConfigurationError, ContractFileError
 
 __all__ = ["compare", "compare_history"]
 
@@ -80,6 +80,47 @@ def _check(
     return findings
 
 
+def _valid(schema: Schema, name: str) -> Schema:
+    """Refuse what is not a JSON Schema before judging it: a malformed keyword
+    (``properties: []``) would otherwise be read as "no constraint" and let a
+    breaking change through."""
+    from jsonschema import Draft4Validator, Draft7Validator, Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+    from jsonschema.validators import validator_for
+
+    declared = isinstance(schema, dict) and "$schema" in schema
+    # Without $schema a document may be any draft (the Confluent vectors mix
+    # them): it is refused only when no common draft accepts it.
+    drafts = (
+        [validator_for(schema)]
+        if declared
+        else [Draft202012Validator, Draft7Validator, Draft4Validator]
+    )
+    errors: list[SchemaError] = []
+    for draft in drafts:
+        try:
+            draft.check_schema(schema)
+        except SchemaError as exc:
+            errors.append(exc)
+        else:
+            try:
+                Loader(schema, name).check_references()
+            except ContractFileError as exc:
+                raise ContractFileError(
+                    exc.message, where=f"{name} schema {exc.where}", fix=exc.fix
+                ) from None
+            return schema
+    if errors:
+        first = errors[0]
+        pointer = "#/" + "/".join(str(p) for p in first.absolute_path)
+        raise ContractFileError(
+            f"the {name} schema is not a valid JSON Schema: {first.message}",
+            where=f"{name} schema {pointer}",
+            fix="fix the keyword there (the JSON Schema meta-schema says what it must be)",
+        ) from None
+    return schema
+
+
 def compare(
     old: Schema,
     new: Schema,
@@ -95,6 +136,7 @@ def compare(
     version. ``examples=False`` skips the search for counterexamples of
     breaking findings, for callers that need only the verdict fast.
     """
+    old, new = _valid(old, "old"), _valid(new, "new")
     return Report(tuple(_check(old, new, mode, rules, None, examples)), mode, rules)
 
 
@@ -120,6 +162,8 @@ def compare_history(
         )
     if not history:
         return Report((), mode, rules)
+    new = _valid(new, "new")
+    history = [_valid(h, f"earlier (#{i})") for i, h in enumerate(history)]
     indexes = range(len(history)) if mode.transitive else [len(history) - 1]
     findings: list[Finding] = []
     for index in indexes:

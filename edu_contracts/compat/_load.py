@@ -26,6 +26,7 @@ from edu_contracts.compat._model import (
     ObjectNode,
     RefNode,
     StringNode,
+    deref,
     json_key,
 )
 from edu_contracts.compat._resolve import ResourceIndex, child_pointer
@@ -88,6 +89,16 @@ class Loader:
 
     def root(self) -> Node:
         return self.node_at("#")
+
+    def check_references(self) -> None:
+        """Follow every reference once, so a cycle that never reaches a schema is
+        refused even where the diff would not have looked (a removed property)."""
+        for pointer in list(self.index.bases):
+            raw = self.index.raw_at(pointer)
+            if isinstance(raw, dict) and any(k in raw for k in ("$ref", "$dynamicRef")):
+                node = self.node_at(pointer)
+                for part in node.subs if isinstance(node, CombinedNode) else (node,):
+                    deref(part)
 
     def node_at(self, pointer: str) -> Node:
         node = self._nodes.get(pointer)

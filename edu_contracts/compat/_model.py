@@ -209,12 +209,23 @@ class RefNode(Node):
 
 
 def deref(node: Node) -> Node:
-    """Follow references until a real node; a reference cycle yields ``AnyNode``."""
-    seen: set[str] = set()
+    """Follow references until a real node.
+
+    A chain of references that comes back to itself never reaches a schema:
+    validators recurse forever on it, so it is refused rather than guessed.
+    """
+    seen: list[str] = []
     while isinstance(node, RefNode):
         if node.loc in seen:
-            return AnyNode(loc=node.loc, raw=True)
-        seen.add(node.loc)
+            from edu_contracts.errors import ContractFileError
+
+            chain = " -> ".join([*seen[seen.index(node.loc) :], node.loc])
+            raise ContractFileError(
+                "a $ref cycle never reaches a schema",
+                where=chain,
+                fix="point one $ref of the cycle at a schema with keywords (or true/false)",
+            )
+        seen.append(node.loc)
         node = node.resolve()
     return node
 
