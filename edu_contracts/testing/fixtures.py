@@ -79,6 +79,7 @@ def edu_services(request: pytest.FixtureRequest) -> Services:
 
 @pytest.fixture(scope="session")
 def edu_postgres(request: pytest.FixtureRequest, edu_services: Services) -> PostgresServer:
+    edu_services.check_alive()
     return PostgresServer(edu_services.postgres, run_state(request.config).janitor())
 
 
@@ -89,6 +90,7 @@ def edu_azurite(edu_services: Services) -> AzuriteInfo:
 
 @pytest.fixture(scope="session")
 def edu_database_url(request: pytest.FixtureRequest, edu_services: Services) -> str:
+    edu_services.check_alive()  # a dead server is named as such, not as "cannot connect"
     return run_state(request.config).worker_database()
 
 

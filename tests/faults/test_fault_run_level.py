@@ -137,12 +137,6 @@ def test_killed_service_fails_the_next_tests_fast_naming_it(
         assert not Path(entry["run_dir"]).exists(), f"run dir left behind: {entry['run_dir']}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a Postgres that dies before any test has asked for the database surfaces "
-    "as ServiceError 'cannot connect to Postgres' from the janitor, not ServiceDiedError "
-    "naming the service: edu_database_url does not call Services.check_alive() first",
-)
 def test_postgres_killed_before_first_database_use_is_named_as_died(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
