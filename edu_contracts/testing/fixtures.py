@@ -156,7 +156,15 @@ def edu_queue(
     state = run_state(request.config)
     worker = "".join(c for c in state.worker_id.lower() if c.isalnum())
     name = f"edu-{state.run_id}-{worker}-{next(_queue_counter)}"
-    tasks = TaskQueue.from_connection_string(edu_services.azurite.connection_string, name)
+    # A local service answers at once or not at all: a few quick retries, so a
+    # dead Azurite fails the test in seconds instead of the SDK's minutes of backoff.
+    tasks = TaskQueue.from_connection_string(
+        edu_services.azurite.connection_string,
+        name,
+        retry_total=2,
+        initial_backoff=0.2,
+        increment_base=2,
+    )
     tasks.create()
     queue = EduQueue(
         tasks,
@@ -166,6 +174,13 @@ def edu_queue(
         connection_string=edu_services.azurite.connection_string,
     )
     yield queue
+    from edu_contracts.errors import ServiceDiedError
+
+    try:
+        edu_services.check_alive()
+    except ServiceDiedError:
+        queue.tasks.close()  # nothing to check or clean on a dead server; the test says why
+        return
     queue.finish()
 
 
