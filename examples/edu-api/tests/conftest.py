@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import edu_contracts.testing.fixtures as _plugin_fixtures
 import pytest
 from edu_contracts.db.models import User
 from edu_contracts.queue import TaskQueue
@@ -24,14 +23,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from edu_api.app import create_app
 from edu_api.storage import LocalDocumentStore
-
-if not hasattr(_plugin_fixtures, "edu_factories"):
-    # Stand-in until the plugin ships ``edu_factories``; then this is skipped.
-    from edu_contracts.factories import Factories
-
-    @pytest.fixture
-    def edu_factories(edu_session: Session) -> Factories:
-        return Factories(edu_session, seed=0)
 
 
 @pytest.fixture

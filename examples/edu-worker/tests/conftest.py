@@ -15,20 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import edu_contracts.testing.fixtures as _plugin_fixtures
 import pytest
 from edu_contracts.db.models import Document
-from sqlalchemy.orm import Session
 
 from edu_worker.sources import LocalDocumentStore
-
-if not hasattr(_plugin_fixtures, "edu_factories"):
-    # Stand-in until the plugin ships ``edu_factories``; then this is skipped.
-    from edu_contracts.factories import Factories
-
-    @pytest.fixture
-    def edu_factories(edu_session: Session) -> Factories:
-        return Factories(edu_session, seed=0)
 
 
 @pytest.fixture
