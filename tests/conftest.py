@@ -7,9 +7,16 @@ service repo; nothing here starts services.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+from edu_contracts.testing.services._paths import CACHE_ENV, cache_dir
+
+# pytester points HOME at a scratch folder; inner runs must still find the
+# Azurite install and the initdb'd cluster instead of rebuilding them.
+os.environ.setdefault(CACHE_ENV, str(cache_dir()))
 
 pytest_plugins = ["pytester"]
 
