@@ -12,7 +12,7 @@ import contextlib
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,7 +31,6 @@ class VerifyContext:
     janitor: DatabaseJanitor
     run_id: str
     database_url: str = ""
-    notes: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,6 @@ def _vector_search(ctx: VerifyContext) -> str:
             ).compile(engine, compile_kwargs={"literal_binds": True})
             plan = "\n".join(row[0] for row in session.execute(text(f"EXPLAIN {plan_sql}")))
             uses_index = "ix_document_segments_embedding_hnsw" in plan
-            ctx.notes["hnsw"] = uses_index
             stored = session.scalar(
                 text("SELECT vector_dims(embedding_vector) FROM document_segments LIMIT 1")
             )

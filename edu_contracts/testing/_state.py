@@ -121,7 +121,12 @@ class RunState:
         return self.janitor().create(self._worker_label(), template=self.template())
 
     def _worker_label(self) -> str:
-        return "db_" + "".join(c for c in self.worker_id.lower() if c.isalnum())
+        return "db_" + self.worker_slug
+
+    @property
+    def worker_slug(self) -> str:
+        """The worker id as it may appear in database and queue names."""
+        return "".join(c for c in self.worker_id.lower() if c.isalnum())
 
     def _drop_databases(self) -> None:
         if self._janitor is None:

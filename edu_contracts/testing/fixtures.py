@@ -154,8 +154,7 @@ def edu_queue(
 
     edu_services.check_alive()
     state = run_state(request.config)
-    worker = "".join(c for c in state.worker_id.lower() if c.isalnum())
-    name = f"edu-{state.run_id}-{worker}-{next(_queue_counter)}"
+    name = f"edu-{state.run_id}-{state.worker_slug}-{next(_queue_counter)}"
     # A local service answers at once or not at all: a few quick retries, so a
     # dead Azurite fails the test in seconds instead of the SDK's minutes of backoff.
     tasks = TaskQueue.from_connection_string(
