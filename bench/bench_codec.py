@@ -31,11 +31,10 @@ ROUND_TRIPS = 200
 
 
 def _messages() -> list[Any]:
-    from importlib import resources
-
+    from edu_contracts.registry import PACKAGED_CONTRACTS
     from edu_contracts.schemas.queue import MESSAGE_ADAPTER
 
-    folder = resources.files("edu_contracts") / "contracts" / "1.0.0" / "examples"
+    folder = PACKAGED_CONTRACTS / "1.0.0" / "examples"
     examples = [
         MESSAGE_ADAPTER.validate_json(item.read_text())
         for item in sorted(folder.iterdir(), key=lambda p: p.name)
@@ -143,7 +142,7 @@ def _codec_rows() -> tuple[BenchTable, float]:
 def _round_trip_us() -> float:
     from edu_contracts.queue import TaskQueue
     from edu_contracts.schemas.queue import DocumentProcessingData, DocumentProcessingMessage
-    from edu_contracts.testing.services.azurite import start_embedded_azurite
+    from edu_contracts.services.azurite import start_embedded_azurite
 
     azurite = start_embedded_azurite()
     try:

@@ -151,8 +151,8 @@ def _phases(root: Path, *args: str) -> tuple[list[float], float]:
 
 
 def _in_process_start() -> float:
-    from edu_contracts.testing.config import EduConfig
-    from edu_contracts.testing.services import running_services
+    from edu_contracts.config import EduConfig
+    from edu_contracts.services import running_services
 
     samples = []
     for _ in range(REPEAT):
@@ -167,8 +167,8 @@ def _initdb_and_start() -> float:
     """What pytest-postgresql's ``postgresql_proc`` pays: initdb, then pg_ctl start -w."""
     import pwd
 
-    from edu_contracts.testing.services._process import free_port
-    from edu_contracts.testing.services.postgres import SYSTEM_USER, postgres_bin_dir
+    from edu_contracts.services._process import free_port
+    from edu_contracts.services.postgres import SYSTEM_USER, postgres_bin_dir
 
     bin_dir = postgres_bin_dir()
     user = pwd.getpwnam(SYSTEM_USER).pw_uid if os.geteuid() == 0 else None
@@ -218,7 +218,7 @@ def _initdb_and_start() -> float:
 
 
 def _reuse_available() -> bool:
-    from edu_contracts.testing.config import OPTIONS
+    from edu_contracts.config import OPTIONS
 
     return any(opt.name == "reuse" for opt in OPTIONS)
 
@@ -253,7 +253,7 @@ def _cold_start(peer_port: int) -> BenchTable:
         first = _median_run(root, "test_first.py")
         in_process = _in_process_start()
         reuse: float | str = "not implemented yet"
-        reuse_note = "--edu-reuse does not exist in edu_contracts/testing/config.py yet"
+        reuse_note = "--edu-reuse does not exist in edu_contracts/config.py yet"
         if _reuse_available():
             reuse, reuse_note = _reuse_start(root, baseline)
     peer_files = {
@@ -381,7 +381,7 @@ def _overhead() -> BenchTable:
 
 
 def run() -> list[BenchTable]:
-    from edu_contracts.testing.services.postgres import start_embedded_postgres
+    from edu_contracts.services.postgres import start_embedded_postgres
 
     peer_server = start_embedded_postgres()
     try:

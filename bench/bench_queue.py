@@ -230,7 +230,7 @@ def _pct(rates: dict[str, tuple[float, int]], ours: str, ceiling: str) -> str:
 
 
 def run() -> list[BenchTable]:
-    from edu_contracts.testing.services.azurite import start_embedded_azurite
+    from edu_contracts.services.azurite import start_embedded_azurite
 
     started = time.perf_counter()
     budget = _Budget(BUDGET_S)

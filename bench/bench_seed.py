@@ -49,7 +49,7 @@ def _database(server: Any, name: str) -> str:
 
 
 def _scenario() -> Any:
-    from edu_contracts.factories.scenario import load_scenario
+    from edu_contracts.seed.scenario import load_scenario
 
     zero = dict.fromkeys(
         (
@@ -99,7 +99,7 @@ def _naive(url: str) -> float:
 
 
 def _ours(url: str) -> tuple[float, int]:
-    from edu_contracts.factories.seeding import seed_database
+    from edu_contracts.seed.seeding import seed_database
 
     stats = seed_database(url, _scenario(), seed=2)
     assert stats.rows["document_segments"] == ROWS
@@ -107,8 +107,8 @@ def _ours(url: str) -> tuple[float, int]:
 
 
 def _raw(server: Any, name: str) -> float:
-    from edu_contracts.factories.loader import BulkWriter, _tables
-    from edu_contracts.factories.rows import scenario_rows
+    from edu_contracts.seed.loader import BulkWriter, _tables
+    from edu_contracts.seed.rows import scenario_rows
 
     rows = list(scenario_rows(_scenario(), 3))
     parents = [(t, r) for t, r in rows if t != "document_segments"]
@@ -154,8 +154,8 @@ def _index_build(server: Any, name: str) -> float:
 
 _MEMORY = """
 import sys
-from edu_contracts.factories.scenario import load_scenario
-from edu_contracts.factories.seeding import seed_database
+from edu_contracts.seed.scenario import load_scenario
+from edu_contracts.seed.seeding import seed_database
 stats = seed_database(sys.argv[1], load_scenario(sys.argv[2]), seed=0)
 # VmHWM, not getrusage: Linux carries ru_maxrss over execve from the parent.
 hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM"))
@@ -176,7 +176,7 @@ def _peak_memory(server: Any, scenario: str) -> tuple[int, int, float, float]:
 
 
 def run() -> list[BenchTable]:
-    from edu_contracts.testing.services.postgres import start_embedded_postgres
+    from edu_contracts.services.postgres import start_embedded_postgres
 
     server = start_embedded_postgres()
     try:

@@ -11,7 +11,10 @@ where (a file and field, a queue, a JSON pointer, a service), and the fix.
     │   ├── ToolNotFoundError         node, npm or a server binary is missing
     │   ├── ServiceStartError         a service did not come up
     │   ├── ServiceDiedError          a service stopped while in use
-    │   └── UnsafeOperationError      refused to touch something we did not create
+    │   ├── UnsafeOperationError      refused to touch something we did not create
+    │   ├── DatabaseUnavailableError  the server cannot be reached or refused us
+    │   ├── SendManyError             part of a send_many batch was refused (carries what was sent)
+    │   └── DrainError                a drain stopped part-way (carries what it took)
     ├── MessageError                  queue messages
     │   ├── MessageEncodeError        a message cannot be put on the wire
     │   │   └── MessageTooLargeError  over Azure's 64 KiB limit (also a decode error)
@@ -22,22 +25,36 @@ where (a file and field, a queue, a JSON pointer, a service), and the fix.
     │   │   ├── UnknownTaskTypeError
     │   │   ├── PayloadInvalidError
     │   │   └── MessageTooLargeError
-    │   └── ExpectationError          a test expected a message that was not sent
+    │   └── ExpectationError          an expected message was not sent (also AssertionError)
     ├── ContractError                 released contracts and their files
     │   ├── ContractFileError         a contract file is unreadable or malformed
     │   ├── LockMismatchError         a released file changed after release
     │   ├── VersionError              a version is unknown, malformed or already released
-    │   └── IncompatibleChangeError   a change breaks a producer or consumer
+    │   ├── IncompatibleChangeError   a change breaks a producer or consumer
+    │   └── ContractViolationError    a sent message breaks the pinned contract (AssertionError)
+    ├── MigrationError                an Alembic step failed or was asked the impossible
+    ├── SearchArgumentError           a search argument cannot be used (also ValueError)
+    │   └── VectorDimensionError      a query vector of the wrong width
     ├── FactoryError                  a factory is misconfigured or cannot satisfy a rule
-    └── SeedError                     seeding refused or failed
+    ├── SeedError                     seeding refused or failed
+    └── OpenApiCheckError             the API fuzzer found failures (also AssertionError)
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: this module must import nothing of the toolkit
+    from edu_contracts.queue._types import ReceivedTask, SentMessage
+    from edu_contracts.testing.openapi._report import OpenApiReport
 
 __all__ = [
     "ConfigurationError",
     "ContractError",
     "ContractFileError",
+    "ContractViolationError",
+    "DatabaseUnavailableError",
+    "DrainError",
     "EduContractsError",
     "ExpectationError",
     "FactoryError",
@@ -47,18 +64,23 @@ __all__ = [
     "MessageEncodeError",
     "MessageError",
     "MessageTooLargeError",
+    "MigrationError",
     "MissingDependencyError",
     "NotAnObjectError",
     "NotBase64Error",
     "NotJSONError",
+    "OpenApiCheckError",
     "PayloadInvalidError",
+    "SearchArgumentError",
     "SeedError",
+    "SendManyError",
     "ServiceDiedError",
     "ServiceError",
     "ServiceStartError",
     "ToolNotFoundError",
     "UnknownTaskTypeError",
     "UnsafeOperationError",
+    "VectorDimensionError",
     "VersionError",
 ]
 
@@ -186,3 +208,77 @@ class FactoryError(EduContractsError):
 
 class SeedError(EduContractsError):
     """Seeding was refused (non-empty database) or failed."""
+
+
+# -- with context: these carry what the caller needs to recover -------------
+
+
+class SendManyError(ServiceError):
+    """Some messages of a ``send_many`` batch were not accepted.
+
+    ``sent`` holds, in input order, what was accepted (``None`` where not), so
+    the caller resends exactly ``failures`` and duplicates nothing.
+    """
+
+    def __init__(
+        self, message: str, *, sent: list[SentMessage | None], failures: dict[int, ServiceError]
+    ) -> None:
+        self.sent = sent
+        self.failures = failures
+        first = next(iter(failures.values()))
+        super().__init__(message, where=first.where, fix=first.fix)
+
+
+class DrainError(ServiceError):
+    """``drain`` failed part-way; ``tasks`` holds what it had already taken.
+
+    With ``ack=True`` those messages are gone from the queue, so the caller
+    must get them even though the drain did not finish.
+    """
+
+    def __init__(self, cause: ServiceError, tasks: list[ReceivedTask]) -> None:
+        self.tasks = tasks
+        super().__init__(
+            f"drain stopped after {len(tasks)} messages: {cause.message}",
+            where=cause.where,
+            fix=cause.fix,
+        )
+
+
+class ContractViolationError(ContractError, AssertionError):
+    """A message breaks the pinned contract; an AssertionError so the test fails, not errors."""
+
+
+class OpenApiCheckError(EduContractsError, AssertionError):
+    """Schemathesis found failures; an AssertionError so pytest shows a failed test.
+
+    ``report`` keeps every operation's statuses and failures for tools that
+    want more than the text.
+    """
+
+    def __init__(self, report: OpenApiReport) -> None:
+        self.report = report
+        super().__init__(
+            report.render(),
+            where=", ".join(sorted({f.operation for f in report.failures})),
+            fix="run the curl command of a failure against the app, fix the handler or its "
+            f"response model, and rerun with seed={report.seed} to confirm",
+        )
+
+
+class DatabaseUnavailableError(ServiceError):
+    """Connecting failed: wrong host or port, server down, bad credentials."""
+
+
+class MigrationError(EduContractsError):
+    """Upgrading, downgrading or comparing the schema failed."""
+
+
+class SearchArgumentError(EduContractsError, ValueError):
+    """A search was called with an argument it cannot use; also a ValueError
+    so generic argument checks in callers keep working."""
+
+
+class VectorDimensionError(SearchArgumentError):
+    """A query vector does not have ``EMBEDDING_DIM`` components: it was
+    embedded by a different model than the segments."""

@@ -28,7 +28,7 @@ def register(subparsers: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
-    from edu_contracts.deploy import can_i_deploy
+    from edu_contracts.workflows.deploy import can_i_deploy
 
     verdict = can_i_deploy(args.producer, args.consumer)
     out = console()

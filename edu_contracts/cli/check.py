@@ -18,7 +18,7 @@ from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console, escape
 if TYPE_CHECKING:  # imported lazily: `--help` must not pay for SQLAlchemy and pydantic
     from rich.console import Console
 
-    from edu_contracts.compat.findings import Finding, Report
+    from edu_contracts.findings.model import Finding, Report
     from edu_contracts.registry.check import CheckResult, SubjectResult
 
 __all__ = ["add_contracts_option", "add_format_option", "print_check", "print_report", "register"]
@@ -78,7 +78,7 @@ def _handle(args: argparse.Namespace) -> int:
 
 def _breaks(subject: str, finding: Finding, version: str) -> str:
     """Who breaks, in the words of the people deploying."""
-    from edu_contracts.compat.modes import Direction
+    from edu_contracts.findings.modes import Direction
 
     if finding.compatible:
         return "nobody"

@@ -84,7 +84,7 @@ def _handle(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(report.to_dict(), indent=2))
     else:
-        from edu_contracts.compat.render import render
+        from edu_contracts.findings.render import render
 
         title = f"{escape(str(args.new))} vs {escape(str(args.old))}"
         console().print(render(report, title))

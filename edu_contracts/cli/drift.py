@@ -37,10 +37,10 @@ def register(subparsers: Any) -> None:
 
 
 def _handle(args: argparse.Namespace) -> int:
-    from edu_contracts.compat.modes import CompatibilityMode
-    from edu_contracts.compat.snapshot import snapshot_database, snapshot_metadata
-    from edu_contracts.compat.tables import compare_tables
     from edu_contracts.db.url import redact_url
+    from edu_contracts.findings.modes import CompatibilityMode
+    from edu_contracts.tables.rules import compare_tables
+    from edu_contracts.tables.snapshot import snapshot_database, snapshot_metadata
 
     if args.against == "models":
         expected = snapshot_metadata()

@@ -35,7 +35,7 @@ def _handle(args: argparse.Namespace) -> int:
 
     files = contract_files()
     if args.url:
-        from edu_contracts.compat.snapshot import snapshot_database
+        from edu_contracts.tables.snapshot import snapshot_database
 
         files[TABLES_FILE] = snapshot_database(args.url)
     if args.out is None:

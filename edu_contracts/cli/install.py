@@ -18,7 +18,7 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from edu_contracts.testing.services.azurite import find_azurite, install_azurite
+    from edu_contracts.services.azurite import find_azurite, install_azurite
 
     found = find_azurite()
     path = found or install_azurite()

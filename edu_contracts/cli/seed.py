@@ -44,9 +44,9 @@ def _run(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     try:
-        from edu_contracts.factories.loader import LoadStats
-        from edu_contracts.factories.scenario import load_scenario
-        from edu_contracts.factories.seeding import seed_database
+        from edu_contracts.seed.loader import LoadStats
+        from edu_contracts.seed.scenario import load_scenario
+        from edu_contracts.seed.seeding import seed_database
     except ImportError as exc:
         raise MissingDependencyError(
             f"seeding needs the factories' libraries ({exc.name} is missing)",

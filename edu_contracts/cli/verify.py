@@ -24,7 +24,8 @@ def _run(args: argparse.Namespace) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    from edu_contracts.verify import StepResult, run_verify
+    from edu_contracts.workflows._context import StepResult
+    from edu_contracts.workflows.verify import run_verify
 
     out = console()
     started = time.perf_counter()

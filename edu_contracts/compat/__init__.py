@@ -11,9 +11,9 @@ vectors; where we knowingly differ, DEVIATIONS.md beside this file says why.
 """
 
 from edu_contracts.compat._engine import compare, compare_history
-from edu_contracts.compat.findings import Counterexample, Finding, Report
 from edu_contracts.compat.kinds import ChangeKind
-from edu_contracts.compat.modes import CompatibilityMode, Direction, RuleSet
+from edu_contracts.findings.model import Counterexample, Finding, Report
+from edu_contracts.findings.modes import CompatibilityMode, Direction, RuleSet
 
 __all__ = [
     "ChangeKind",

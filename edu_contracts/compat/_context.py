@@ -15,7 +15,7 @@ from typing import Any
 
 from edu_contracts.compat._model import Node
 from edu_contracts.compat.kinds import ChangeKind
-from edu_contracts.compat.modes import RuleSet
+from edu_contracts.findings.modes import RuleSet
 
 __all__ = ["Context", "RawFinding", "pointer_of"]
 

@@ -15,9 +15,9 @@ from edu_contracts.compat import _diff
 from edu_contracts.compat._catalog import CATALOG, describe
 from edu_contracts.compat._context import Context, RawFinding, pointer_of
 from edu_contracts.compat._load import Loader
-from edu_contracts.compat.findings import Finding, Report
-from edu_contracts.compat.modes import CompatibilityMode, Direction, RuleSet
 from edu_contracts.errors import ConfigurationError, ContractFileError
+from edu_contracts.findings.model import Finding, Report
+from edu_contracts.findings.modes import CompatibilityMode, Direction, RuleSet
 
 __all__ = ["compare", "compare_history"]
 

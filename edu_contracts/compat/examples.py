@@ -23,7 +23,7 @@ from typing import Any
 
 from jsonschema import exceptions, validators
 
-from edu_contracts.compat.findings import Counterexample, Finding
+from edu_contracts.findings.model import Counterexample, Finding
 
 __all__ = [
     "Unsatisfiable",

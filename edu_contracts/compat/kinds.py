@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 
-from edu_contracts.compat.modes import RuleSet
+from edu_contracts.findings.modes import RuleSet
 
 __all__ = ["COMPATIBLE_LENIENT_ONLY", "COMPATIBLE_STRICT", "ChangeKind"]
 

@@ -6,7 +6,7 @@ Alembic configuration is built in memory and points at the migrations
 folder inside this package: nothing to ship, nothing to keep in sync.
 
 Every function takes a URL as users paste it (``postgresql://...``) and
-translates SQLAlchemy and Alembic failures into :mod:`edu_contracts.db.errors`
+translates SQLAlchemy and Alembic failures into :mod:`edu_contracts.errors`
 at this boundary, with the URL's password hidden.
 """
 
@@ -29,8 +29,8 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 import edu_contracts.db.models  # noqa: F401  (registers every table on Base.metadata)
 from edu_contracts.db.base import Base
-from edu_contracts.db.errors import DatabaseUnavailableError, MigrationError
 from edu_contracts.db.url import normalize_url, redact_url
+from edu_contracts.errors import DatabaseUnavailableError, MigrationError
 
 __all__ = [
     "MIGRATIONS_DIR",

@@ -19,8 +19,8 @@ from pgvector.sqlalchemy import HALFVEC
 from sqlalchemy.orm import Session
 
 from edu_contracts.db.base import EMBEDDING_DIM
-from edu_contracts.db.errors import SearchArgumentError, VectorDimensionError
 from edu_contracts.db.models.document import DocumentSegment
+from edu_contracts.errors import SearchArgumentError, VectorDimensionError
 
 __all__ = ["embedding_halfvec", "nearest_segments", "nearest_segments_query"]
 

@@ -7,13 +7,8 @@ and moves what cannot be processed to ``<queue>-poison``.
 
 import typing
 
-from edu_contracts.queue._types import (
-    DrainError,
-    PeekedTask,
-    ReceivedTask,
-    SendManyError,
-    SentMessage,
-)
+from edu_contracts.errors import DrainError, SendManyError
+from edu_contracts.queue._types import PeekedTask, ReceivedTask, SentMessage
 from edu_contracts.queue.codec import MAX_MESSAGE_TEXT_SIZE, decode, encode
 from edu_contracts.queue.poison import POISON_SUFFIX, PoisonReason, PoisonRecord
 

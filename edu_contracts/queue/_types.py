@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from edu_contracts.errors import MessageDecodeError, ServiceError
+from edu_contracts.errors import MessageDecodeError
 from edu_contracts.schemas.queue import QueueTaskMessage
 
-__all__ = ["DrainError", "PeekedTask", "ReceivedTask", "SendManyError", "SentMessage"]
+__all__ = ["PeekedTask", "ReceivedTask", "SentMessage"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,35 +50,3 @@ class PeekedTask:
     message_id: str
     dequeue_count: int
     text: str
-
-
-class SendManyError(ServiceError):
-    """Some messages of a ``send_many`` batch were not accepted.
-
-    ``sent`` holds, in input order, what was accepted (``None`` where not), so
-    the caller resends exactly ``failures`` and duplicates nothing.
-    """
-
-    def __init__(
-        self, message: str, *, sent: list[SentMessage | None], failures: dict[int, ServiceError]
-    ) -> None:
-        self.sent = sent
-        self.failures = failures
-        first = next(iter(failures.values()))
-        super().__init__(message, where=first.where, fix=first.fix)
-
-
-class DrainError(ServiceError):
-    """``drain`` failed part-way; ``tasks`` holds what it had already taken.
-
-    With ``ack=True`` those messages are gone from the queue, so the caller
-    must get them even though the drain did not finish.
-    """
-
-    def __init__(self, cause: ServiceError, tasks: list[ReceivedTask]) -> None:
-        self.tasks = tasks
-        super().__init__(
-            f"drain stopped after {len(tasks)} messages: {cause.message}",
-            where=cause.where,
-            fix=cause.fix,
-        )

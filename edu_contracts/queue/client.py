@@ -27,8 +27,10 @@ from azure.storage.queue import QueueClient, QueueMessage
 
 from edu_contracts.errors import (
     ConfigurationError,
+    DrainError,
     MessageDecodeError,
     MessageEncodeError,
+    SendManyError,
     ServiceError,
     UnsafeOperationError,
 )
@@ -42,13 +44,7 @@ from edu_contracts.queue._azure import (
     sibling_client,
     validate_queue_name,
 )
-from edu_contracts.queue._types import (
-    DrainError,
-    PeekedTask,
-    ReceivedTask,
-    SendManyError,
-    SentMessage,
-)
+from edu_contracts.queue._types import PeekedTask, ReceivedTask, SentMessage
 from edu_contracts.queue.codec import decode, encode
 from edu_contracts.queue.poison import (
     POISON_SUFFIX,

@@ -21,12 +21,12 @@ from typing import Any
 
 from edu_contracts.compat import ChangeKind, CompatibilityMode, Direction, Finding, Report
 from edu_contracts.compat import compare_history as compare_schema_history
-from edu_contracts.compat.tables import compare_table_history
 from edu_contracts.registry.config import mode_for
 from edu_contracts.registry.export import MESSAGES_DIR, TABLES_FILE, message_files
 from edu_contracts.registry.lock import verify_lock
 from edu_contracts.registry.store import ContractStore, default_store
 from edu_contracts.registry.versions import Version, parse_version
+from edu_contracts.tables.rules import compare_table_history
 
 __all__ = ["CHECK_FORMAT", "CURRENT", "CheckResult", "SubjectResult", "check", "diff"]
 
@@ -223,7 +223,7 @@ def check(store: ContractStore | None = None) -> CheckResult:
     Each subject compares with the latest release, or with every release when
     its mode is transitive. With nothing released there is nothing to break.
     """
-    from edu_contracts.compat.snapshot import snapshot_metadata
+    from edu_contracts.tables.snapshot import snapshot_metadata
 
     store = store or default_store()
     verify_lock(store.root, raise_on_problem=True)
@@ -249,7 +249,7 @@ def diff(old: str, new: str, store: ContractStore | None = None) -> CheckResult:
     Only the two versions are compared, even for transitive modes: this
     answers "what changed between these two", not "may this be released".
     """
-    from edu_contracts.compat.snapshot import snapshot_metadata
+    from edu_contracts.tables.snapshot import snapshot_metadata
 
     store = store or default_store()
     old_version = str(parse_version(old, where="VERSION_A"))

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from edu_contracts.compat.modes import CompatibilityMode
 from edu_contracts.errors import ContractFileError
+from edu_contracts.findings.modes import CompatibilityMode
 from edu_contracts.registry.files import read_json
 
 __all__ = ["CONFIG_FILE", "DEFAULT_MODES", "load_modes", "mode_for"]

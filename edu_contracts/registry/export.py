@@ -104,7 +104,7 @@ def golden_examples() -> dict[str, dict[str, Any]]:
 
 def contract_files(*, examples: bool = True) -> dict[str, Any]:
     """Every file of a release of the current code, keyed by relative path."""
-    from edu_contracts.compat.snapshot import snapshot_metadata
+    from edu_contracts.tables.snapshot import snapshot_metadata
 
     files: dict[str, Any] = dict(message_files())
     files[TABLES_FILE] = snapshot_metadata()

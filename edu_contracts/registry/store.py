@@ -1,9 +1,10 @@
 """Released contracts on disk, loaded by version.
 
-The canonical releases live inside the package (``edu_contracts/contracts``)
-so that they ship in the wheel: a service pinned to ``edu-contracts 1.4``
-can load contract 1.0.0 without this repository. An editable checkout reads
-the same folder, so tests and CI see exactly what users get.
+The canonical releases live in the repository's top-level ``contracts/``,
+which the build ships inside the wheel (``edu_contracts/contracts``): a
+service pinned to ``edu-contracts 1.4`` can load contract 1.0.0 without
+this repository. An editable checkout reads the top-level folder, so tests
+and CI see exactly what users get.
 
 A ``ContractStore`` may also point at another folder (a temporary copy in a
 test, a contracts folder of a fork) with ``ContractStore(path)``.
@@ -15,8 +16,8 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from edu_contracts.compat.modes import CompatibilityMode
 from edu_contracts.errors import VersionError
+from edu_contracts.findings.modes import CompatibilityMode
 from edu_contracts.registry.config import load_modes
 from edu_contracts.registry.export import EXAMPLES_DIR, MESSAGES_DIR, TABLES_FILE, UNION_FILE
 from edu_contracts.registry.files import read_json
@@ -25,7 +26,17 @@ from edu_contracts.registry.versions import Version, parse_version
 
 __all__ = ["PACKAGED_CONTRACTS", "ContractStore", "default_store"]
 
-PACKAGED_CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
+
+def _packaged_contracts() -> Path:
+    # A wheel carries the releases inside the package (the build maps the
+    # repository's top-level ``contracts/`` there); a checkout, editable
+    # install included, reads the top-level folder itself.
+    package = Path(__file__).resolve().parent.parent
+    inside = package / "contracts"
+    return inside if inside.is_dir() else package.parent / "contracts"
+
+
+PACKAGED_CONTRACTS = _packaged_contracts()
 """The releases shipped with this package."""
 
 

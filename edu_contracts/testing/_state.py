@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import secrets
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,16 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from edu_contracts.testing.config import EduConfig
+from edu_contracts.config import EduConfig
+from edu_contracts.services import new_run_id
 
 if TYPE_CHECKING:
-    from edu_contracts.testing.janitor import DatabaseJanitor
-    from edu_contracts.testing.services import Services
-
-
-def new_run_id() -> str:
-    """Eight hex digits: short enough for names, random enough not to collide."""
-    return secrets.token_hex(4)
+    from edu_contracts.services import Services
+    from edu_contracts.services.janitor import DatabaseJanitor
 
 
 WORKERINPUT_KEY = "edu_contracts"
@@ -56,7 +51,7 @@ class RunState:
 
                 context = reused_services(self.config, self.rootdir)
             else:
-                from edu_contracts.testing.services import running_services
+                from edu_contracts.services import running_services
 
                 context = running_services(self.config)
             self._services = self._stack.enter_context(context)
@@ -64,7 +59,7 @@ class RunState:
 
     def janitor(self) -> DatabaseJanitor:
         if self._janitor is None:
-            from edu_contracts.testing.janitor import DatabaseJanitor
+            from edu_contracts.services.janitor import DatabaseJanitor
 
             self._janitor = DatabaseJanitor(self.services().postgres, self.run_id)
             self._stack.callback(self._drop_databases)
@@ -90,7 +85,7 @@ class RunState:
         import psycopg
 
         from edu_contracts.db.migrate import upgrade
-        from edu_contracts.testing.janitor import DatabaseJanitor
+        from edu_contracts.services.janitor import DatabaseJanitor
         from edu_contracts.testing.reuse import TEMPLATE_RUN_ID, schema_hash
 
         keeper = DatabaseJanitor(self.services().postgres, TEMPLATE_RUN_ID)
@@ -156,7 +151,7 @@ class RunState:
 
     @classmethod
     def from_workerinput(cls, config: EduConfig, raw: str, worker_id: str) -> RunState:
-        from edu_contracts.testing.services import AzuriteInfo, PostgresInfo, Services
+        from edu_contracts.services import AzuriteInfo, PostgresInfo, Services
 
         data: dict[str, Any] = json.loads(raw)
         state = cls(config=config, run_id=data["run_id"], worker_id=worker_id)

@@ -40,11 +40,11 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from edu_contracts.config import EduConfig
     from edu_contracts.factories import Factories
-    from edu_contracts.testing.config import EduConfig
-    from edu_contracts.testing.janitor import DatabaseJanitor
+    from edu_contracts.services import AzuriteInfo, PostgresInfo, Services
+    from edu_contracts.services.janitor import DatabaseJanitor
     from edu_contracts.testing.queues import EduQueue
-    from edu_contracts.testing.services import AzuriteInfo, PostgresInfo, Services
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from edu_contracts.testing import config as _config
+from edu_contracts import config as _config
 from edu_contracts.testing._state import STATE_KEY, WORKERINPUT_KEY, RunState, run_state
 from edu_contracts.testing.fixtures import (
     edu_azurite,

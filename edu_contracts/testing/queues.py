@@ -21,15 +21,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from edu_contracts.errors import ContractError, ExpectationError
+from edu_contracts.errors import ContractViolationError, ExpectationError
 from edu_contracts.queue import ReceivedTask, SentMessage, TaskQueue
 from edu_contracts.schemas.queue import QueueTaskMessage
 
 _RECORD_LOCK = threading.Lock()
-
-
-class ContractViolationError(ContractError, AssertionError):
-    """A message breaks the pinned contract; an AssertionError so the test fails, not errors."""
 
 
 class EduQueue:
@@ -120,7 +116,7 @@ class EduQueue:
     def _write_record(self, message: QueueTaskMessage) -> None:
         if self._record is None:
             return
-        from edu_contracts.recording import record_line
+        from edu_contracts.workflows.recording import record_line
 
         line = record_line(json.loads(message.model_dump_json()), test=self._test_id)
         with _RECORD_LOCK:

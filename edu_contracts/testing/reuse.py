@@ -26,10 +26,10 @@ from typing import Any
 
 from filelock import FileLock
 
-from edu_contracts.testing.config import EduConfig
-from edu_contracts.testing.services import AzuriteInfo, PostgresInfo, Services
-from edu_contracts.testing.services._paths import cache_dir
-from edu_contracts.testing.services._process import pid_alive
+from edu_contracts.config import EduConfig
+from edu_contracts.services import AzuriteInfo, PostgresInfo, Services
+from edu_contracts.services._paths import cache_dir
+from edu_contracts.services._process import pid_alive
 
 TEMPLATE_RUN_ID = "tpl"
 
@@ -104,8 +104,8 @@ def _check_pids(state: dict[str, Any]) -> None:
 
 
 def _start_detached(config: EduConfig) -> dict[str, Any]:
-    from edu_contracts.testing.services.azurite import EmbeddedAzurite
-    from edu_contracts.testing.services.postgres import EmbeddedPostgres
+    from edu_contracts.services.azurite import EmbeddedAzurite
+    from edu_contracts.services.postgres import EmbeddedPostgres
 
     postgres = EmbeddedPostgres(detached=True)
     azurite = EmbeddedAzurite(config.azurite_bin, detached=True)

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from edu_contracts.cli import main
 from edu_contracts.cli.compat import MODES, RULES
-from edu_contracts.compat.modes import CompatibilityMode, RuleSet
 from edu_contracts.db import migrate
+from edu_contracts.findings.modes import CompatibilityMode, RuleSet
 from edu_contracts.registry import PACKAGED_CONTRACTS
 
 OLD = {

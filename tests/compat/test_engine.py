@@ -16,8 +16,8 @@ from edu_contracts.compat import (
     compare,
     compare_history,
 )
-from edu_contracts.compat.render import render_text
 from edu_contracts.errors import ConfigurationError, ContractFileError
+from edu_contracts.findings.render import render_text
 
 OBJ: dict[str, Any] = {
     "type": "object",

@@ -14,9 +14,8 @@ from alembic import command
 
 from edu_contracts.db import migrate
 from edu_contracts.db.base import Base
-from edu_contracts.db.errors import DatabaseUnavailableError, MigrationError
 from edu_contracts.db.url import normalize_url
-from edu_contracts.errors import ServiceError
+from edu_contracts.errors import DatabaseUnavailableError, MigrationError, ServiceError
 from tests.db.test_models import SEED_TABLES
 
 # The index as pg_get_indexdef shows it (Postgres adds the inner parentheses).

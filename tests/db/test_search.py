@@ -11,10 +11,10 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from edu_contracts.db.base import EMBEDDING_DIM
-from edu_contracts.db.errors import SearchArgumentError, VectorDimensionError
 from edu_contracts.db.models import Document, DocumentSegment
 from edu_contracts.db.models.document import HNSW_INDEX_NAME
 from edu_contracts.db.search import nearest_segments, nearest_segments_query
+from edu_contracts.errors import SearchArgumentError, VectorDimensionError
 from edu_contracts.schemas.read import DocumentSegmentRead
 from tests.db._graph import Graph, build_graph
 
@@ -197,7 +197,7 @@ def test_search_expression_is_the_indexed_expression(edu_session: Session) -> No
 )
 def test_query_vectors_halfvec_cannot_compare_are_refused(value: float, message: str) -> None:
     # found by schemathesis against the example API: these were 500s or NaN distances
-    from edu_contracts.db.errors import SearchArgumentError
+    from edu_contracts.errors import SearchArgumentError
 
     vector = (
         [value] * EMBEDDING_DIM if value in (0.0, 1e-9) else [0.5] * (EMBEDDING_DIM - 1) + [value]

@@ -77,7 +77,7 @@ def test_a_message_the_consumer_cannot_read_fails_replay_and_can_i_deploy(
 ) -> None:
     """A producer that dropped a required field: both gates name the field."""
     from edu_contracts.cli import main
-    from edu_contracts.recording import record_line
+    from edu_contracts.workflows.recording import record_line
 
     body = {
         "type": "document_processing",

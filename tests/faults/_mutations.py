@@ -25,9 +25,9 @@ import json
 import random
 import uuid
 from collections.abc import Callable, Iterator
-from importlib import resources
 from typing import Any
 
+from edu_contracts.registry import PACKAGED_CONTRACTS
 from edu_contracts.schemas.queue import TASK_TYPES
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
@@ -59,7 +59,7 @@ _SCALARS: list[Any] = [
 
 
 def _examples() -> list[dict[str, Any]]:
-    folder = resources.files("edu_contracts") / "contracts" / "1.0.0" / "examples"
+    folder = PACKAGED_CONTRACTS / "1.0.0" / "examples"
     docs = [
         json.loads(item.read_text()) for item in folder.iterdir() if item.name.endswith(".json")
     ]

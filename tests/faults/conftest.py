@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from edu_contracts.testing.services._paths import CACHE_ENV, cache_dir
+from edu_contracts.services._paths import CACHE_ENV, cache_dir
 
 REAL_CACHE_DIR = str(cache_dir())
 

@@ -23,9 +23,9 @@ from azure.storage.queue import QueueClient
 from edu_contracts.queue import PoisonReason, PoisonRecord
 from edu_contracts.queue.poison import assemble, decode_poison
 from edu_contracts.schemas.queue import DocumentProcessingData, DocumentProcessingMessage
+from edu_contracts.services import AzuriteInfo
 from edu_contracts.testing.fixtures import PostgresServer
 from edu_contracts.testing.queues import EduQueue
-from edu_contracts.testing.services import AzuriteInfo
 
 TOTAL = 1_000
 CRASHERS = 100  # 10%

@@ -22,8 +22,8 @@ import psycopg
 import pytest
 from azure.storage.queue import QueueServiceClient
 
-from edu_contracts.testing.services.azurite import start_embedded_azurite
-from edu_contracts.testing.services.postgres import start_embedded_postgres
+from edu_contracts.services.azurite import start_embedded_azurite
+from edu_contracts.services.postgres import start_embedded_postgres
 
 pytestmark = pytest.mark.usefixtures("inner_env")
 

@@ -19,8 +19,8 @@ from azure.storage.queue import QueueClient
 from edu_contracts.errors import MessageDecodeError
 from edu_contracts.queue import PoisonReason, PoisonRecord, decode
 from edu_contracts.queue.poison import assemble, decode_poison
+from edu_contracts.services import AzuriteInfo
 from edu_contracts.testing.queues import EduQueue
-from edu_contracts.testing.services import AzuriteInfo
 
 COUNT = 300
 SEED = 7_331

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from edu_contracts.testing.services._process import pid_alive
+from edu_contracts.services._process import pid_alive
 
 pytestmark = pytest.mark.usefixtures("inner_env")
 

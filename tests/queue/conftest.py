@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from edu_contracts.queue import TaskQueue
-from edu_contracts.testing.services import AzuriteInfo
+from edu_contracts.services import AzuriteInfo
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from edu_contracts.queue import (
     encode,
 )
 from edu_contracts.schemas.queue import MESSAGE_ADAPTER, TASK_TYPES
-from edu_contracts.testing.services import AzuriteInfo
+from edu_contracts.services import AzuriteInfo
 
 
 def _raw(azurite: AzuriteInfo, name: str, **options: object) -> QueueClient:

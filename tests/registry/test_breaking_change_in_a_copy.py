@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import edu_contracts
+from edu_contracts.registry import PACKAGED_CONTRACTS
 
 PACKAGE = Path(edu_contracts.__file__).resolve().parent
 
@@ -26,6 +27,8 @@ def _copy(tmp_path: Path) -> Path:
     shutil.copytree(
         PACKAGE, tmp_path / "edu_contracts", ignore=shutil.ignore_patterns("__pycache__")
     )
+    # laid out as the wheel ships them: the releases inside the package
+    shutil.copytree(PACKAGED_CONTRACTS, tmp_path / "edu_contracts" / "contracts")
     return tmp_path
 
 

@@ -102,7 +102,7 @@ def _without_column(snapshot: dict[str, Any]) -> dict[str, Any]:
 def test_a_breaking_release_needs_a_major_bump(
     store_copy: ContractStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from edu_contracts.compat import snapshot
+    from edu_contracts.tables import snapshot
 
     original = snapshot.snapshot_metadata
     monkeypatch.setattr(snapshot, "snapshot_metadata", lambda: _without_column(original()))

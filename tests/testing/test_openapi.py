@@ -31,6 +31,7 @@ from edu_contracts.db.models import Project
 from edu_contracts.errors import EduContractsError, MissingDependencyError
 from edu_contracts.factories import Factories
 from edu_contracts.schemas.read import ProjectRead
+from edu_contracts.services import AzuriteInfo
 from edu_contracts.testing.openapi import (
     OpenApiCheckError,
     OpenApiReport,
@@ -39,7 +40,6 @@ from edu_contracts.testing.openapi import (
     run_openapi_checks,
 )
 from edu_contracts.testing.queues import EduQueue
-from edu_contracts.testing.services import AzuriteInfo
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "edu-api"
 SEARCH = "POST /projects/{project_id}/search"

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from edu_contracts.testing.services import Services
+from edu_contracts.services import Services
 
 ISOLATION_SUITE = """
 import uuid

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from edu_contracts.services._process import pid_alive
 from edu_contracts.testing import reuse
-from edu_contracts.testing.services._process import pid_alive
 
 PROBE = """
 def test_probe(edu_services, edu_session):

@@ -23,9 +23,9 @@ with the test. Path parameters come from rows that exist, so requests reach
 the handlers' own logic instead of stopping at a 404.
 """
 
+from edu_contracts.errors import OpenApiCheckError
 from edu_contracts.testing.openapi._read_models import read_model_check, response_matches_read_model
 from edu_contracts.testing.openapi._report import (
-    OpenApiCheckError,
     OpenApiFailure,
     OpenApiReport,
     OperationStats,

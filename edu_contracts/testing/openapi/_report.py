@@ -6,8 +6,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from edu_contracts.errors import EduContractsError
-
 if TYPE_CHECKING:
     from schemathesis import APIOperation
 
@@ -15,23 +13,6 @@ if TYPE_CHECKING:
 
 _MESSAGE_LIMIT = 2_000
 _CURL_LIMIT = 600
-
-
-class OpenApiCheckError(EduContractsError, AssertionError):
-    """Schemathesis found failures; an AssertionError so pytest shows a failed test.
-
-    ``report`` keeps every operation's statuses and failures for tools that
-    want more than the text.
-    """
-
-    def __init__(self, report: OpenApiReport) -> None:
-        self.report = report
-        super().__init__(
-            report.render(),
-            where=", ".join(sorted({f.operation for f in report.failures})),
-            fix="run the curl command of a failure against the app, fix the handler or its "
-            f"response model, and rerun with seed={report.seed} to confirm",
-        )
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     Operation = APIOperation[Any, Any, Any, Any]
+from edu_contracts.errors import OpenApiCheckError
 from edu_contracts.testing.openapi._read_models import response_matches_read_model
 from edu_contracts.testing.openapi._report import (
     _CURL_LIMIT,
-    OpenApiCheckError,
     OpenApiFailure,
     OpenApiReport,
     OperationStats,

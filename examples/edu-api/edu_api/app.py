@@ -29,10 +29,9 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from edu_contracts.db.enums import DocumentSourceKind, DocumentStatus
-from edu_contracts.db.errors import SearchArgumentError
 from edu_contracts.db.models import Document, Project, User
 from edu_contracts.db.search import nearest_segments
-from edu_contracts.errors import ServiceError
+from edu_contracts.errors import SearchArgumentError, ServiceError
 from edu_contracts.queue import TaskQueue
 from edu_contracts.schemas.queue import (
     DocumentProcessingData,

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from edu_contracts.db.models import User
 from edu_contracts.queue import TaskQueue
+from edu_contracts.services import AzuriteInfo
 from edu_contracts.testing.queues import EduQueue
-from edu_contracts.testing.services import AzuriteInfo
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 

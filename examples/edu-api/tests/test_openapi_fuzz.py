@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 from edu_contracts.factories import Factories
 from edu_contracts.queue import TaskQueue
+from edu_contracts.services import AzuriteInfo
 from edu_contracts.testing.openapi import (
     OpenApiReport,
     path_parameters_from_rows,
     run_openapi_checks,
 )
 from edu_contracts.testing.queues import EduQueue
-from edu_contracts.testing.services import AzuriteInfo
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 

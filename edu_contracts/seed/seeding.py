@@ -1,0 +1,141 @@
+"""``seed_database``: migrate if needed, refuse a non-empty database, load a scenario.
+
+The refusal is the safety rule: seeding never drops, truncates or
+overwrites. A database with any row in any canonical table is refused
+unless the caller asks to ``append``; an append that repeats a seed already
+loaded fails on the first duplicate key and rolls back entirely.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+import sqlalchemy as sa
+from psycopg import Connection as PgConnection
+from psycopg import errors as pg_errors
+from sqlalchemy.exc import DBAPIError
+
+from edu_contracts.db import migrate
+from edu_contracts.db.url import normalize_url, redact_url
+from edu_contracts.errors import SeedError
+from edu_contracts.seed.loader import (
+    TABLE_ORDER,
+    BulkWriter,
+    LoadStats,
+    embedded_count,
+    hnsw_definition,
+)
+from edu_contracts.seed.rows import scenario_rows
+from edu_contracts.seed.scenario import Scenario
+
+__all__ = ["REBUILD_MIN_VECTORS", "existing_rows", "seed_database"]
+
+REBUILD_MIN_VECTORS = 1
+"""Rebuild when a load brings at least this many vectors *and* more than the table holds:
+building the graph once costs about a fifth of maintaining it row by row (measured:
+7 ms against 39 ms per 3072-d vector on 10,000 rows)."""
+
+
+def existing_rows(connection: PgConnection[Any]) -> dict[str, int]:
+    """Whether each canonical table holds rows (1) or not (0); cheap on any size."""
+    found = {}
+    for table in TABLE_ORDER:
+        row = connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()
+        found[table] = int(bool(row and row[0]))
+    return found
+
+
+def seed_database(
+    url: str,
+    scenario: Scenario,
+    *,
+    seed: int = 0,
+    append: bool = False,
+    batch_rows: int = 2000,
+    on_batch: Callable[[LoadStats], None] | None = None,
+    on_phase: Callable[[str], None] | None = None,
+) -> LoadStats:
+    """Load ``scenario`` for ``seed`` into the database at ``url``; return what was written."""
+    target = normalize_url(url)
+    where = redact_url(target)
+    phase = on_phase or (lambda _: None)
+    if migrate.current(target) != migrate.head():
+        phase("migrating to the canonical schema")
+        migrate.upgrade(target)
+    engine = sa.create_engine(target, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as connection, connection.begin():
+            raw = connection.connection.driver_connection
+            assert isinstance(raw, psycopg.Connection)
+            return _load(raw, scenario, seed, append, batch_rows, on_batch, phase, where)
+    except DBAPIError as exc:
+        raise _translate(exc, seed, append, where) from exc
+    except psycopg.Error as exc:
+        raise _translate(exc, seed, append, where) from exc
+    finally:
+        engine.dispose()
+
+
+def _load(
+    raw: PgConnection[Any],
+    scenario: Scenario,
+    seed: int,
+    append: bool,
+    batch_rows: int,
+    on_batch: Callable[[LoadStats], None] | None,
+    phase: Callable[[str], None],
+    where: str,
+) -> LoadStats:
+    occupied = [t for t, n in existing_rows(raw).items() if n]
+    if occupied and not append:
+        raise SeedError(
+            f"the database is not empty ({', '.join(occupied[:4])}"
+            f"{' ...' if len(occupied) > 4 else ''} hold rows); seeding never overwrites",
+            where=where,
+            fix="seed a fresh database, or pass --append to add this scenario to the rows there",
+        )
+    definition = hnsw_definition(raw)
+    rebuild = (
+        definition is not None
+        and scenario.embedded_segments >= REBUILD_MIN_VECTORS
+        and scenario.embedded_segments > embedded_count(raw)
+    )
+    if rebuild and definition is not None:
+        phase("dropping the HNSW index inside the load transaction (rebuilt before commit)")
+        raw.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        raw.execute(f'DROP INDEX "{_index_name(definition)}"')
+    phase("loading")
+    writer = BulkWriter(raw, batch_rows=batch_rows, on_batch=on_batch)
+    stats = writer.add_all(scenario_rows(scenario, seed))
+    if rebuild and definition is not None:
+        phase("rebuilding the HNSW index")
+        started = time.perf_counter()
+        raw.execute(definition)  # the server's own rendering of the index
+        stats.index_seconds = time.perf_counter() - started
+        stats.index_rebuilt = True
+    phase("committing")
+    return stats
+
+
+def _index_name(definition: str) -> str:
+    # "CREATE INDEX <name> ON public.document_segments USING hnsw (...)"
+    return definition.split()[2]
+
+
+def _translate(exc: Exception, seed: int, append: bool, where: str) -> SeedError:
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, pg_errors.UniqueViolation) and append:
+        return SeedError(
+            f"rows of seed {seed} are already in the database; nothing was loaded",
+            where=where,
+            fix="append with another --seed: one seed always makes the same rows and ids",
+        )
+    detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return SeedError(
+        f"seeding failed and was rolled back: {detail}",
+        where=where,
+        fix="check that the database is reachable and migrated (edu-contracts db check)",
+    )
