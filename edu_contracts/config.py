@@ -21,6 +21,8 @@ from edu_contracts.errors import ConfigurationError
 if TYPE_CHECKING:  # the CLI and verify use EduConfig without pytest
     import pytest
 
+__all__ = ["BACKENDS", "OPTIONS", "Backend", "EduConfig", "read_config", "register", "resolve"]
+
 Backend = Literal["embedded", "docker", "external"]
 BACKENDS: tuple[Backend, ...] = ("embedded", "docker", "external")
 

@@ -31,6 +31,8 @@ from typing import Any, Literal
 
 from edu_contracts.errors import ConfigurationError, MissingDependencyError
 
+__all__ = ["DEFAULT_RECORDING", "Role", "contracts_commands", "service_sessions"]
+
 Role = Literal["producer", "consumer"]
 DEFAULT_RECORDING = "recordings/messages.jsonl"
 

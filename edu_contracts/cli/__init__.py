@@ -19,6 +19,8 @@ from edu_contracts import __version__
 from edu_contracts.cli._common import EXIT_USAGE, console
 from edu_contracts.errors import EduContractsError
 
+__all__ = ["build_parser", "main", "print_error"]
+
 # module names under edu_contracts.cli, in the order `--help` lists them
 _COMMAND_MODULES = (
     "verify",

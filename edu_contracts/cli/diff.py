@@ -8,11 +8,11 @@ command that also looks at every earlier release.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
-from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console
-from edu_contracts.cli.check import add_contracts_option, add_format_option, print_check, store_from
+from edu_contracts.cli.check import add_contracts_option, add_format_option, emit, store_from
+
+__all__ = ["register"]
 
 
 def register(subparsers: Any) -> None:
@@ -31,9 +31,4 @@ def register(subparsers: Any) -> None:
 def _handle(args: argparse.Namespace) -> int:
     from edu_contracts.registry.check import diff
 
-    result = diff(args.version_a, args.version_b, store_from(args))
-    if args.format == "json":
-        print(json.dumps(result.to_dict(), indent=2))
-    else:
-        print_check(result, console())
-    return EXIT_OK if result.compatible else EXIT_FAILED
+    return emit(diff(args.version_a, args.version_b, store_from(args)), args.format)

@@ -8,16 +8,11 @@ says whether the difference would also break code (``breaks``).
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
-from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console, escape
-from edu_contracts.cli.check import (
-    add_contracts_option,
-    add_format_option,
-    print_report,
-    store_from,
-)
+from edu_contracts.cli.check import add_contracts_option, add_format_option, emit, store_from
+
+__all__ = ["register"]
 
 
 def register(subparsers: Any) -> None:
@@ -38,6 +33,7 @@ def register(subparsers: Any) -> None:
 
 def _handle(args: argparse.Namespace) -> int:
     from edu_contracts.db.url import redact_url
+    from edu_contracts.findings.model import Subject, Verdict
     from edu_contracts.findings.modes import CompatibilityMode
     from edu_contracts.tables.rules import compare_tables
     from edu_contracts.tables.snapshot import snapshot_database, snapshot_metadata
@@ -48,29 +44,13 @@ def _handle(args: argparse.Namespace) -> int:
         expected = store_from(args).tables(args.against)
     live = snapshot_database(args.url)
     report = compare_tables(expected, live, CompatibilityMode.BACKWARD)
-    drifted = bool(report.findings)
-    if args.format == "json":
-        print(
-            json.dumps(
-                {
-                    "format": 1,
-                    "database": redact_url(args.url),
-                    "against": args.against,
-                    "drift": drifted,
-                    "report": report.to_dict(),
-                },
-                indent=2,
-            )
-        )
-    else:
-        out = console()
-        where = escape(redact_url(args.url))
-        if not drifted:
-            out.print(f"[green]no drift[/]: {where} matches {escape(args.against)}")
-        else:
-            out.print(
-                f"[bold red]drift[/]: {where} differs from {escape(args.against)} "
-                f"in {len(report.findings)} place(s)"
-            )
-            print_report(report, out, subject="tables", version_of=lambda _f: args.against)
-    return EXIT_FAILED if drifted else EXIT_OK
+    where = redact_url(args.url)
+    verdict = Verdict(
+        "drift",
+        f"{where} vs {args.against}",
+        (Subject("tables", CompatibilityMode.BACKWARD, (args.against,), report),),
+        baseline=args.against,
+        checked=(f"database {where} against {args.against}",),
+        fail_on="any",  # any difference is drift, compatible or not
+    )
+    return emit(verdict, args.format)

@@ -14,6 +14,8 @@ from typing import Any
 
 from edu_contracts.cli._common import EXIT_OK, console, escape
 
+__all__ = ["register"]
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(

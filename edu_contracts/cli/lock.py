@@ -9,6 +9,8 @@ from typing import Any
 from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console, escape
 from edu_contracts.cli.check import add_contracts_option, add_format_option, store_from
 
+__all__ = ["register"]
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(

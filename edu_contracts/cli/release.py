@@ -6,8 +6,10 @@ import argparse
 from typing import Any
 
 from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console, escape
-from edu_contracts.cli.check import add_contracts_option, print_check, store_from
+from edu_contracts.cli.check import add_contracts_option, store_from
 from edu_contracts.errors import IncompatibleChangeError
+
+__all__ = ["register"]
 
 
 def register(subparsers: Any) -> None:
@@ -24,6 +26,7 @@ def register(subparsers: Any) -> None:
 
 def _handle(args: argparse.Namespace) -> int:
     from edu_contracts.cli import print_error
+    from edu_contracts.findings.render import print_verdict
     from edu_contracts.registry.check import check
     from edu_contracts.registry.release import release
 
@@ -32,7 +35,7 @@ def _handle(args: argparse.Namespace) -> int:
     try:
         result = release(args.version, store)
     except IncompatibleChangeError as exc:
-        print_check(check(store), out)
+        print_verdict(check(store), out)
         print_error(exc)
         return EXIT_FAILED
     if result.check is not None and result.check.subjects:

@@ -13,6 +13,8 @@ from typing import Any
 from edu_contracts.cli._common import EXIT_OK, console
 from edu_contracts.errors import MissingDependencyError
 
+__all__ = ["register"]
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(

@@ -8,6 +8,8 @@ from typing import Any
 
 from edu_contracts.cli._common import EXIT_OK, console
 
+__all__ = ["register"]
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(

@@ -17,7 +17,7 @@ from edu_contracts.compat._model import Node
 from edu_contracts.compat.kinds import ChangeKind
 from edu_contracts.findings.modes import RuleSet
 
-__all__ = ["Context", "RawFinding", "pointer_of"]
+__all__ = ["Comparator", "Context", "PairKey", "RawFinding", "pointer_of"]
 
 
 @dataclass(frozen=True)

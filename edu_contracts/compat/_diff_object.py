@@ -20,7 +20,7 @@ from edu_contracts.compat._diff_scalar import compare_bound
 from edu_contracts.compat._model import AnyNode, NeverNode, Node, ObjectNode, deref, has_default
 from edu_contracts.compat.kinds import ChangeKind as K
 
-__all__ = ["compare_object", "fallback_schema"]
+__all__ = ["CLOSED", "OPEN", "compare_object", "fallback_schema"]
 
 OPEN = "open"
 CLOSED = "closed"

@@ -7,19 +7,20 @@ kinds count as breaking, so the same walk serves STRICT and LENIENT.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from edu_contracts.compat import _diff
 from edu_contracts.compat._catalog import CATALOG, describe
 from edu_contracts.compat._context import Context, RawFinding, pointer_of
 from edu_contracts.compat._load import Loader
-from edu_contracts.errors import ConfigurationError, ContractFileError
+from edu_contracts.errors import ConfigurationError, ContractFileError, EduContractsError
 from edu_contracts.findings.model import Finding, Report
 from edu_contracts.findings.modes import CompatibilityMode, Direction, RuleSet
 
-__all__ = ["compare", "compare_history"]
+__all__ = ["Schema", "compare", "compare_history"]
 
 Schema = Mapping[str, Any] | bool
 
@@ -137,6 +138,7 @@ def compare(
     rules: RuleSet = RuleSet.STRICT,
     *,
     examples: bool = True,
+    labels: tuple[str, str] = ("old", "new"),
 ) -> Report:
     """Judge a new schema version against the previous one.
 
@@ -144,9 +146,30 @@ def compare(
     ``old`` alone, which is the whole history when there is one earlier
     version. ``examples=False`` skips the search for counterexamples of
     breaking findings, for callers that need only the verdict fast.
+    ``labels`` name the two schemas in errors (file names, in the CLI).
     """
-    old, new = _valid(old, "old"), _valid(new, "new")
-    return Report(tuple(_check(old, new, mode, rules, None, examples)), mode, rules)
+    with _contract_errors(labels):
+        old, new = _valid(old, labels[0]), _valid(new, labels[1])
+        return Report(tuple(_check(old, new, mode, rules, None, examples)), mode, rules)
+
+
+@contextlib.contextmanager
+def _contract_errors(labels: Sequence[str]) -> Iterator[None]:
+    """Translate what the walk itself raises into the error tree, here at the boundary.
+
+    A schema the engine cannot walk is bad input (exit 2 in the CLI), never
+    a crash to show; errors of our own pass through untouched.
+    """
+    try:
+        yield
+    except EduContractsError:
+        raise
+    except (RecursionError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ContractFileError(
+            f"cannot compare these schemas: {exc}",
+            where=" / ".join(labels),
+            fix="check that both files are JSON Schema (2020-12 or draft-07) documents",
+        ) from exc
 
 
 def compare_history(

@@ -32,7 +32,7 @@ from edu_contracts.compat._model import (
 from edu_contracts.compat._resolve import ResourceIndex, child_pointer
 from edu_contracts.errors import ContractFileError
 
-__all__ = ["Loader"]
+__all__ = ["ARRAY_KWS", "NUMBER_KWS", "OBJECT_KWS", "STRING_KWS", "Loader"]
 
 STRING_KWS = ("minLength", "maxLength", "pattern", "format")
 NUMBER_KWS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")

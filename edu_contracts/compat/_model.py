@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 __all__ = [
+    "MISSING",
     "AnyNode",
     "ArrayNode",
     "BooleanNode",

@@ -9,3 +9,5 @@ Nothing is imported here: ``edu_contracts.db.url`` should not cost the
 import of every model, and the models should not be half-imported by a
 cycle through this file.
 """
+
+__all__ = []

@@ -22,7 +22,7 @@ from edu_contracts.db.base import EMBEDDING_DIM
 from edu_contracts.db.models.document import DocumentSegment
 from edu_contracts.errors import SearchArgumentError, VectorDimensionError
 
-__all__ = ["embedding_halfvec", "nearest_segments", "nearest_segments_query"]
+__all__ = ["HALFVEC_MAX", "embedding_halfvec", "nearest_segments", "nearest_segments_query"]
 
 _HALFVEC = HALFVEC(EMBEDDING_DIM)
 HALFVEC_MAX = 65504.0

@@ -19,7 +19,7 @@ from edu_contracts.db.base import EMBEDDING_DIM
 from edu_contracts.errors import FactoryError
 from edu_contracts.factories.entropy import Entropy
 
-__all__ = ["DEFAULT_SPREAD", "EmbeddingSpace", "unit_rows"]
+__all__ = ["DEFAULT_SPREAD", "EmbeddingSpace", "Vectors", "unit_rows"]
 
 DEFAULT_SPREAD = 0.8
 """Within-cluster cosine ≈ 0.6, centroid-to-member ≈ 0.78, across clusters ≈ 0."""

@@ -7,7 +7,26 @@ and a person read the same verdict. This package imports nothing else of
 the toolkit: it sits at the bottom so every engine may use it.
 """
 
-from edu_contracts.findings.model import Counterexample, Finding, Report
+from edu_contracts.findings.model import (
+    VERDICT_FORMAT,
+    Counterexample,
+    Finding,
+    Report,
+    Subject,
+    Verdict,
+    who_breaks,
+)
 from edu_contracts.findings.modes import CompatibilityMode, Direction, RuleSet
 
-__all__ = ["CompatibilityMode", "Counterexample", "Direction", "Finding", "Report", "RuleSet"]
+__all__ = [
+    "VERDICT_FORMAT",
+    "CompatibilityMode",
+    "Counterexample",
+    "Direction",
+    "Finding",
+    "Report",
+    "RuleSet",
+    "Subject",
+    "Verdict",
+    "who_breaks",
+]

@@ -14,7 +14,16 @@ from typing import Any
 
 from edu_contracts.findings.modes import CompatibilityMode, Direction, RuleSet
 
-__all__ = ["Counterexample", "Finding", "Report"]
+__all__ = [
+    "REPORT_FORMAT",
+    "VERDICT_FORMAT",
+    "Counterexample",
+    "Finding",
+    "Report",
+    "Subject",
+    "Verdict",
+    "who_breaks",
+]
 
 REPORT_FORMAT = 1
 
@@ -124,4 +133,130 @@ class Report:
             "compatible": self.compatible,
             "summary": {"findings": len(self.findings), "breaking": len(self.breaking)},
             "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def who_breaks(subject: str, finding: Finding, version: str) -> str:
+    """Who fails, in the words of the people deploying; the one place this is phrased.
+
+    Engines only know a direction ("new readers of old data"); a check knows
+    what the subject is and which release it compared with, so the phrase
+    names consumers, producers or code of that release.
+    """
+    if finding.compatible:
+        return "nobody"
+    if subject.startswith("messages"):
+        if finding.direction is Direction.FORWARD:
+            return f"consumers on <= {version} reading messages from new producers"
+        return f"new consumers reading messages sent by producers on <= {version}"
+    if subject == "tables":
+        if finding.direction is Direction.BACKWARD:
+            return f"code built for <= {version} running on the new schema"
+        return f"new code running on a database still at {version}"
+    return finding.breaks
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The verdict on one subject (a message kind, the tables...) against earlier versions."""
+
+    subject: str
+    mode: CompatibilityMode
+    versions: tuple[str, ...]
+    """What it was compared against, oldest first; ``Finding.against`` indexes it."""
+    report: Report
+    problems: tuple[str, ...] = ()
+    """Failures that are not schema findings (a golden message that no longer decodes)."""
+
+    @property
+    def compatible(self) -> bool:
+        return self.report.compatible and not self.problems
+
+    def version_of(self, finding: Finding) -> str:
+        """The version a finding concerns."""
+        if finding.against is not None and finding.against < len(self.versions):
+            return self.versions[finding.against]
+        return self.versions[-1] if self.versions else "?"
+
+    def breaks(self, finding: Finding) -> str:
+        return who_breaks(self.subject, finding, self.version_of(finding))
+
+    def to_dict(self) -> dict[str, Any]:
+        report = self.report.to_dict()
+        for raw, finding in zip(report["findings"], self.report.findings, strict=True):
+            raw["against_version"] = self.version_of(finding)
+            raw["breaks"] = self.breaks(finding)
+        return {
+            "subject": self.subject,
+            "mode": self.mode.value,
+            "against": list(self.versions),
+            "compatible": self.compatible,
+            "problems": list(self.problems),
+            "report": report,
+        }
+
+
+VERDICT_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one command found: every check (check, diff, compat, drift, can-i-deploy) ends here.
+
+    ``fail_on`` is the command's policy: ``"breaking"`` fails on a breaking
+    finding or a problem; ``"any"`` (drift) fails on any difference at all.
+    ``to_dict()`` (format 2) is the JSON every command prints with
+    ``--format json``::
+
+        {"format": 2, "command": "check", "title": "current code vs 1.0.0",
+         "baseline": "1.0.0" | null, "ok": bool, "compatible": bool,
+         "fail_on": "breaking" | "any", "checked": [str],
+         "summary": {"subjects": int, "incompatible": int, "breaking_findings": int,
+                     "findings": int},
+         "subjects": [{"subject": "messages/document_processing",
+                       "mode": "FULL_TRANSITIVE", "against": ["1.0.0"],
+                       "compatible": bool, "problems": [str],
+                       "report": <Report.to_dict(); each finding also has
+                                  "against_version" and "breaks" phrased for the subject>}]}
+    """
+
+    command: str
+    title: str
+    subjects: tuple[Subject, ...] = ()
+    baseline: str | None = None
+    checked: tuple[str, ...] = ()
+    """What was looked at, for the reader who wonders whether a pass means anything."""
+    fail_on: str = "breaking"
+
+    @property
+    def compatible(self) -> bool:
+        return all(s.compatible for s in self.subjects)
+
+    def breaking(self) -> list[tuple[str, Finding]]:
+        """Every breaking finding with the subject it belongs to, in report order."""
+        return [(s.subject, f) for s in self.subjects for f in s.report.breaking]
+
+    @property
+    def ok(self) -> bool:
+        if self.fail_on == "any":
+            return not any(s.report.findings or s.problems for s in self.subjects)
+        return self.compatible
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": VERDICT_FORMAT,
+            "command": self.command,
+            "title": self.title,
+            "baseline": self.baseline,
+            "ok": self.ok,
+            "compatible": self.compatible,
+            "fail_on": self.fail_on,
+            "checked": list(self.checked),
+            "summary": {
+                "subjects": len(self.subjects),
+                "incompatible": sum(not s.compatible for s in self.subjects),
+                "breaking_findings": sum(len(s.report.breaking) for s in self.subjects),
+                "findings": sum(len(s.report.findings) for s in self.subjects),
+            },
+            "subjects": [s.to_dict() for s in self.subjects],
         }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from edu_contracts.registry.check import CURRENT, CheckResult, SubjectResult, check, diff
+from edu_contracts.registry.check import CURRENT, check, diff
 from edu_contracts.registry.config import DEFAULT_MODES, mode_for
 from edu_contracts.registry.export import contract_files, golden_examples
 from edu_contracts.registry.lock import LockProblem, verify_lock
@@ -20,11 +20,9 @@ __all__ = [
     "CURRENT",
     "DEFAULT_MODES",
     "PACKAGED_CONTRACTS",
-    "CheckResult",
     "ContractStore",
     "LockProblem",
     "ReleaseResult",
-    "SubjectResult",
     "Version",
     "check",
     "contract_files",

@@ -13,14 +13,13 @@ consumers (a new kind) or new consumers of queued messages (a removed one).
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from edu_contracts.compat import ChangeKind, CompatibilityMode, Direction, Finding, Report
 from edu_contracts.compat import compare_history as compare_schema_history
+from edu_contracts.findings.model import Subject, Verdict
 from edu_contracts.registry.config import mode_for
 from edu_contracts.registry.export import MESSAGES_DIR, TABLES_FILE, message_files
 from edu_contracts.registry.lock import verify_lock
@@ -28,85 +27,10 @@ from edu_contracts.registry.store import ContractStore, default_store
 from edu_contracts.registry.versions import Version, parse_version
 from edu_contracts.tables.rules import compare_table_history
 
-__all__ = ["CHECK_FORMAT", "CURRENT", "CheckResult", "SubjectResult", "check", "diff"]
+__all__ = ["CURRENT", "check", "diff"]
 
-CHECK_FORMAT = 1
 CURRENT = "current"
 """Pseudo-version naming the working code in ``diff``."""
-
-
-@dataclass(frozen=True)
-class SubjectResult:
-    """The verdict on one subject against the versions it was compared with."""
-
-    subject: str
-    mode: CompatibilityMode
-    versions: tuple[str, ...]
-    """Versions compared against, oldest first; ``Finding.against`` indexes it."""
-    report: Report
-    problems: tuple[str, ...] = ()
-    """Failures that are not schema findings (a golden message that no longer decodes)."""
-
-    @property
-    def compatible(self) -> bool:
-        return self.report.compatible and not self.problems
-
-    def version_of(self, finding: Finding) -> str:
-        """The release a finding concerns."""
-        if finding.against is not None and finding.against < len(self.versions):
-            return self.versions[finding.against]
-        return self.versions[-1] if self.versions else "?"
-
-    def to_dict(self) -> dict[str, Any]:
-        report = self.report.to_dict()
-        for raw, finding in zip(report["findings"], self.report.findings, strict=True):
-            raw["against_version"] = self.version_of(finding)
-        return {
-            "subject": self.subject,
-            "mode": self.mode.value,
-            "against": list(self.versions),
-            "compatible": self.compatible,
-            "problems": list(self.problems),
-            "report": report,
-        }
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """All subjects of one ``check`` or ``diff``.
-
-    ``to_dict()`` (format 1) is what CI consumes::
-
-        {"format": 1, "title": "current code vs 1.0.0", "baseline": "1.0.0",
-         "compatible": bool,
-         "summary": {"subjects": int, "incompatible": int, "breaking_findings": int},
-         "subjects": [{"subject": "messages/document_processing",
-                       "mode": "FULL_TRANSITIVE", "against": ["1.0.0"],
-                       "compatible": bool, "problems": [str],
-                       "report": <Report.to_dict(), each finding plus "against_version">}]}
-    """
-
-    title: str
-    baseline: str | None
-    subjects: tuple[SubjectResult, ...] = field(default=())
-
-    @property
-    def compatible(self) -> bool:
-        return all(s.compatible for s in self.subjects)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": CHECK_FORMAT,
-            "title": self.title,
-            "baseline": self.baseline,
-            "compatible": self.compatible,
-            "summary": {
-                "subjects": len(self.subjects),
-                "incompatible": sum(not s.compatible for s in self.subjects),
-                "breaking_findings": sum(len(s.report.breaking) for s in self.subjects),
-            },
-            "subjects": [s.to_dict() for s in self.subjects],
-        }
 
 
 def _kind_finding(task_type: str, added: bool, direction: Direction, against: int) -> Finding:
@@ -140,7 +64,7 @@ def _message_subjects(
     modes: dict[str, CompatibilityMode],
     *,
     transitive_history: bool,
-) -> list[SubjectResult]:
+) -> list[Subject]:
     kinds = sorted({k for _, schemas in history for k in schemas} | set(current))
     results = []
     for kind in kinds:
@@ -159,7 +83,7 @@ def _message_subjects(
             report = Report(findings, mode)
         else:
             report = compare_schema_history([s for _, s in earlier], current[kind], mode)
-        results.append(SubjectResult(subject, mode, versions, report))
+        results.append(Subject(subject, mode, versions, report))
     return results
 
 
@@ -169,20 +93,20 @@ def _tables_subject(
     modes: dict[str, CompatibilityMode],
     *,
     transitive_history: bool,
-) -> SubjectResult:
+) -> Subject:
     mode = mode_for("tables", modes)
     earlier = list(history) if mode.transitive and transitive_history else list(history[-1:])
     report = compare_table_history([s for _, s in earlier], current, mode)
-    return SubjectResult("tables", mode, tuple(v for v, _ in earlier), report)
+    return Subject("tables", mode, tuple(v for v, _ in earlier), report)
 
 
-def _examples_subject(store: ContractStore, versions: Sequence[Version]) -> SubjectResult:
+def _examples_subject(store: ContractStore, versions: Sequence[Version]) -> Subject:
     """Every golden message of every release validates against its release and
     still decodes with the current code."""
     from jsonschema import Draft202012Validator
 
     from edu_contracts.errors import MessageDecodeError
-    from edu_contracts.queue.codec import decode
+    from edu_contracts.queue.codec import decode_json
 
     problems = []
     for version in versions:
@@ -192,12 +116,11 @@ def _examples_subject(store: ContractStore, versions: Sequence[Version]) -> Subj
             error = next(iter(validator.iter_errors(message)), None)
             if error is not None:
                 problems.append(f"{where}: does not validate against {version}: {error.message}")
-            wire = base64.b64encode(json.dumps(message).encode()).decode()
             try:
-                decode(wire)
+                decode_json(json.dumps(message).encode())
             except MessageDecodeError as exc:
                 problems.append(f"{where}: the current code cannot decode it: {exc.message}")
-    return SubjectResult(
+    return Subject(
         "examples",
         CompatibilityMode.FULL_TRANSITIVE,
         tuple(str(v) for v in versions),
@@ -217,7 +140,7 @@ def _task_schemas(files: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-def check(store: ContractStore | None = None) -> CheckResult:
+def check(store: ContractStore | None = None) -> Verdict:
     """The current code against the released contracts (lock verified first).
 
     Each subject compares with the latest release, or with every release when
@@ -229,7 +152,7 @@ def check(store: ContractStore | None = None) -> CheckResult:
     verify_lock(store.root, raise_on_problem=True)
     versions = store.versions()
     if not versions:
-        return CheckResult("current code (no release yet)", None)
+        return Verdict("check", "current code (no release yet)")
     modes = store.modes()
     message_history = [(str(v), store.task_schemas(v)) for v in versions]
     table_history = [(str(v), store.tables(v)) for v in versions]
@@ -240,10 +163,12 @@ def check(store: ContractStore | None = None) -> CheckResult:
         _tables_subject(table_history, snapshot_metadata(), modes, transitive_history=True)
     )
     subjects.append(_examples_subject(store, versions))
-    return CheckResult(f"current code vs {versions[-1]}", str(versions[-1]), tuple(subjects))
+    return Verdict(
+        "check", f"current code vs {versions[-1]}", tuple(subjects), baseline=str(versions[-1])
+    )
 
 
-def diff(old: str, new: str, store: ContractStore | None = None) -> CheckResult:
+def diff(old: str, new: str, store: ContractStore | None = None) -> Verdict:
     """Release ``old`` against release ``new`` (or ``"current"``), each subject in its mode.
 
     Only the two versions are compared, even for transitive modes: this
@@ -270,4 +195,4 @@ def diff(old: str, new: str, store: ContractStore | None = None) -> CheckResult:
             transitive_history=False,
         )
     )
-    return CheckResult(f"{new} vs {old_version}", old_version, tuple(subjects))
+    return Verdict("diff", f"{new} vs {old_version}", tuple(subjects), baseline=old_version)

@@ -27,6 +27,7 @@ from edu_contracts.registry.versions import parse_version
 
 __all__ = [
     "LOCK_FILE",
+    "LOCK_FORMAT",
     "LockProblem",
     "file_hash",
     "hash_version",

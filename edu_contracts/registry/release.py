@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edu_contracts.errors import IncompatibleChangeError, VersionError
-from edu_contracts.registry.check import CheckResult, check
+from edu_contracts.findings.model import Verdict
+from edu_contracts.registry.check import check
 from edu_contracts.registry.export import contract_files, write_contract
 from edu_contracts.registry.lock import LOCK_FILE, hash_version, read_lock, write_lock
 from edu_contracts.registry.store import ContractStore, default_store
@@ -35,7 +36,7 @@ class ReleaseResult:
     version: Version
     folder: Path
     files: tuple[Path, ...]
-    check: CheckResult | None
+    check: Verdict | None
     """The compatibility check against earlier releases (None for the first)."""
 
 

@@ -1,1 +1,3 @@
 """See the module docstrings inside."""
+
+__all__ = []

@@ -6,3 +6,5 @@ this package only adds volume: scenarios (``scenario``), streamed rows
 (``rows``), binary COPY (``loader``) and the guarded entry point
 ``seed_database`` (``seeding``).
 """
+
+__all__ = []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = ["CACHE_ENV", "cache_dir"]
+
 CACHE_ENV = "EDU_CONTRACTS_CACHE_DIR"
 
 

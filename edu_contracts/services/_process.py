@@ -30,6 +30,16 @@ from pathlib import Path
 
 from edu_contracts.errors import ServiceDiedError, ServiceStartError
 
+__all__ = [
+    "RUN_DIR_PREFIX",
+    "ManagedProcess",
+    "free_port",
+    "make_run_dir",
+    "pid_alive",
+    "reap_stale_dirs",
+    "tail",
+]
+
 _PR_SET_PDEATHSIG = 1
 RUN_DIR_PREFIX = "edu-contracts-"
 

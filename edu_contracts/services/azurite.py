@@ -23,6 +23,19 @@ from edu_contracts.errors import ToolNotFoundError
 from edu_contracts.services._paths import cache_dir
 from edu_contracts.services._process import ManagedProcess, make_run_dir
 
+__all__ = [
+    "ACCOUNT_KEY",
+    "ACCOUNT_NAME",
+    "AZURITE_BIN_ENV",
+    "AZURITE_VERSION",
+    "AzuriteInfo",
+    "EmbeddedAzurite",
+    "connection_string",
+    "find_azurite",
+    "install_azurite",
+    "start_embedded_azurite",
+]
+
 AZURITE_VERSION = "3.37.0"
 AZURITE_BIN_ENV = "EDU_AZURITE_BIN"
 ACCOUNT_NAME = "devstoreaccount1"

@@ -16,6 +16,14 @@ from edu_contracts.errors import MissingDependencyError, ServiceStartError
 from edu_contracts.services import AzuriteInfo, PostgresInfo, Services
 from edu_contracts.services.azurite import ACCOUNT_NAME
 
+__all__ = [
+    "AZURITE_QUEUE_PORT",
+    "POSTGRES_PASSWORD",
+    "build_containers",
+    "container_classes",
+    "docker_services",
+]
+
 POSTGRES_PASSWORD = "edu"  # a throwaway container's password, never a real one
 AZURITE_QUEUE_PORT = 10001
 

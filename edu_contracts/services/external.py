@@ -13,6 +13,8 @@ from edu_contracts.config import EduConfig
 from edu_contracts.errors import ConfigurationError
 from edu_contracts.services import AzuriteInfo, PostgresInfo, Services
 
+__all__ = ["parse_connection_string", "parse_external", "parse_postgres_url"]
+
 
 def parse_postgres_url(url: str) -> PostgresInfo:
     """Accept the URL as users copy it (``postgresql://`` or a SQLAlchemy URL)."""

@@ -18,6 +18,8 @@ from psycopg import sql
 from edu_contracts.errors import ServiceError, UnsafeOperationError
 from edu_contracts.services import PostgresInfo
 
+__all__ = ["DatabaseJanitor"]
+
 _LABEL = re.compile(r"^[a-z0-9_]{1,30}$")
 
 

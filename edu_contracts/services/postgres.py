@@ -28,6 +28,15 @@ from edu_contracts.errors import MissingDependencyError, ServiceStartError, Tool
 from edu_contracts.services._paths import cache_dir
 from edu_contracts.services._process import ManagedProcess, free_port, make_run_dir
 
+__all__ = [
+    "SUPERUSER",
+    "SYSTEM_USER",
+    "EmbeddedPostgres",
+    "PostgresInfo",
+    "postgres_bin_dir",
+    "start_embedded_postgres",
+]
+
 SYSTEM_USER = "edu_pg"
 SUPERUSER = "postgres"
 _SERVER_SETTINGS = {

@@ -6,3 +6,5 @@ shared finding model (``edu_contracts.findings``), so tables and messages
 read alike in every check. Kept apart from ``compat``, the JSON Schema
 engine, which must not depend on the database layer.
 """
+
+__all__ = []

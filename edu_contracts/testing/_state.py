@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from edu_contracts.services import Services
     from edu_contracts.services.janitor import DatabaseJanitor
 
+__all__ = ["STATE_KEY", "TEMPLATE_LABEL", "WORKERINPUT_KEY", "RunState", "run_state"]
+
 
 WORKERINPUT_KEY = "edu_contracts"
 TEMPLATE_LABEL = "template"

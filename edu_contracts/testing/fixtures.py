@@ -46,6 +46,21 @@ if TYPE_CHECKING:
     from edu_contracts.services.janitor import DatabaseJanitor
     from edu_contracts.testing.queues import EduQueue
 
+__all__ = [
+    "PostgresServer",
+    "edu_azurite",
+    "edu_config",
+    "edu_connection",
+    "edu_database_url",
+    "edu_engine",
+    "edu_factories",
+    "edu_postgres",
+    "edu_queue",
+    "edu_services",
+    "edu_session",
+    "edu_sessionmaker",
+]
+
 
 @dataclass
 class PostgresServer:

@@ -41,6 +41,11 @@ __all__ = [
     "edu_services",
     "edu_session",
     "edu_sessionmaker",
+    "pytest_addoption",
+    "pytest_configure",
+    "pytest_configure_node",
+    "pytest_report_header",
+    "pytest_unconfigure",
 ]
 
 

@@ -25,6 +25,8 @@ from edu_contracts.errors import ContractViolationError, ExpectationError
 from edu_contracts.queue import ReceivedTask, SentMessage, TaskQueue
 from edu_contracts.schemas.queue import QueueTaskMessage
 
+__all__ = ["EduQueue"]
+
 _RECORD_LOCK = threading.Lock()
 
 

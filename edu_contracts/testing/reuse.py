@@ -31,6 +31,16 @@ from edu_contracts.services import AzuriteInfo, PostgresInfo, Services
 from edu_contracts.services._paths import cache_dir
 from edu_contracts.services._process import pid_alive
 
+__all__ = [
+    "TEMPLATE_RUN_ID",
+    "project_key",
+    "reused_services",
+    "schema_hash",
+    "state_path",
+    "stop_all_reused",
+    "stop_reused",
+]
+
 TEMPLATE_RUN_ID = "tpl"
 
 

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from edu_contracts.workflows._context import VerifyContext
 
+__all__ = ["DOCUMENT_TEXT", "EXAMPLES", "ExamplesMissing", "producer_consumer", "seed_demo"]
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 _TOPICS = {
     "light": "The light reactions happen on the thylakoid membranes. Chlorophyll absorbs "
@@ -123,7 +125,9 @@ def producer_consumer(ctx: VerifyContext) -> str:
             pinned = latest_version() or "1.0.0"
             verdict = can_i_deploy(str(recording), pinned)
             if not verdict.ok:
-                raise AssertionError(f"recorded messages break {pinned}: {verdict.findings[0]}")
+                raise AssertionError(
+                    f"recorded messages break {pinned}: {verdict.subjects[0].report.findings[0]}"
+                )
 
             with Session(engine) as session:
                 report = edu_worker.worker.run_worker_once(

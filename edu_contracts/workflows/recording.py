@@ -20,6 +20,8 @@ from typing import Any
 
 from edu_contracts.errors import ContractFileError
 
+__all__ = ["FORMAT", "RecordedMessage", "read_recording", "record_line"]
+
 FORMAT = 1
 
 

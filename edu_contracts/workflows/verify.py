@@ -22,6 +22,8 @@ from edu_contracts.services import new_run_id, running_services
 from edu_contracts.services.janitor import DatabaseJanitor
 from edu_contracts.workflows._context import StepResult, VerifyContext
 
+__all__ = ["STEPS", "Step", "run_verify"]
+
 Step = tuple[str, Callable[[VerifyContext], str]]
 
 
@@ -127,6 +129,7 @@ def _queue_round_trip(ctx: VerifyContext) -> str:
             import base64
             import json
 
+            # the seed's promise is about the wire form: base64 of this JSON decodes
             decode(base64.b64encode(json.dumps(seed).encode()).decode())
         finally:
             queue.delete()

@@ -66,13 +66,15 @@ def test_check_json_is_the_documented_shape(capsys: pytest.CaptureFixture[str]) 
     code, out, _ = _run(capsys, "check", "--format", "json")
     data = json.loads(out)
     assert code == 0
-    assert data["format"] == 1
+    assert data["format"] == 2
+    assert data["command"] == "check"
     assert data["compatible"] is True
+    assert data["ok"] is True
     assert data["baseline"] == "1.0.0"
     modes = {s["subject"]: s["mode"] for s in data["subjects"]}
     assert modes["tables"] == "BACKWARD"
     assert modes["messages/document_processing"] == "FULL_TRANSITIVE"
-    assert set(data["summary"]) == {"subjects", "incompatible", "breaking_findings"}
+    assert set(data["summary"]) == {"subjects", "incompatible", "breaking_findings", "findings"}
 
 
 def test_lock_verify(capsys: pytest.CaptureFixture[str], contracts: Path) -> None:
@@ -151,8 +153,10 @@ def test_compat_compatible_and_breaking(capsys: pytest.CaptureFixture[str], tmp_
     data = json.loads(out)
     assert code == 1
     assert data["compatible"] is False
-    assert data["mode"] == "FORWARD"
-    assert any("user_id" in f["pointer"] for f in data["findings"])
+    (subject,) = data["subjects"]
+    assert subject["mode"] == "FORWARD"
+    assert subject["against"] == [str(old)]
+    assert any("user_id" in f["pointer"] for f in subject["report"]["findings"])
 
 
 @pytest.mark.parametrize(
@@ -235,8 +239,9 @@ def test_drift_finds_a_hand_made_change(
     assert "narrowed" in out
     code, out, _ = _run(capsys, "drift", "--url", url, "--format", "json")
     data = json.loads(out)
-    assert data["drift"] is True
-    assert "password" not in data["database"]
+    assert data["command"] == "drift"
+    assert data["ok"] is False
+    assert "password" not in data["title"]
     code, out, _ = _run(capsys, "export", "--url", url)
     columns = json.loads(out)["tables.json"]["tables"]["documents"]["columns"]
     assert columns["title"]["type"] == "VARCHAR(100)"

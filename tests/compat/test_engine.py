@@ -17,6 +17,7 @@ from edu_contracts.compat import (
     compare_history,
 )
 from edu_contracts.errors import ConfigurationError, ContractFileError
+from edu_contracts.findings.model import Report, Subject, Verdict
 from edu_contracts.findings.render import render_text
 
 OBJ: dict[str, Any] = {
@@ -253,12 +254,17 @@ def test_every_finding_explains_itself() -> None:
         assert finding.safe_path
 
 
+def _verdict(report: Report, title: str) -> Verdict:
+    return Verdict("compat", title, (Subject("schema", report.mode, ("v1",), report),))
+
+
 def test_render_text_shows_verdict_and_changes() -> None:
-    text = render_text(compare(OBJ, _with(a={"type": "integer"})), "v1 -> v2")
+    text = render_text(_verdict(compare(OBJ, _with(a={"type": "integer"})), "v1 -> v2"))
     assert "BREAKING" in text
     assert "TYPE_CHANGED" in text
     assert "v1 -> v2" in text
-    assert "compatible" in render_text(compare(OBJ, OBJ), "same")
+    assert "v1 -> v2: incompatible" in text
+    assert "same: compatible" in render_text(_verdict(compare(OBJ, OBJ), "same"))
 
 
 def test_examples_can_be_skipped_for_speed() -> None:

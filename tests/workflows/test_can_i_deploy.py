@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,7 @@ import pytest
 
 from edu_contracts.cli import main
 from edu_contracts.errors import ContractFileError, VersionError
-from edu_contracts.registry import PACKAGED_CONTRACTS, ContractStore
-from edu_contracts.registry.lock import hash_version, read_lock, write_lock
+from edu_contracts.registry import ContractStore
 from edu_contracts.workflows.deploy import can_i_deploy
 from edu_contracts.workflows.recording import read_recording, record_line
 
@@ -33,39 +31,6 @@ def _recording(path: Path, *bodies: dict[str, Any]) -> Path:
     return path
 
 
-@pytest.fixture
-def store_with_breaking_release(tmp_path: Path) -> ContractStore:
-    """A copy of the releases plus a 2.0.0 in which the consumer side requires a new field."""
-    root = tmp_path / "contracts"
-    shutil.copytree(PACKAGED_CONTRACTS, root)
-    new = root / "2.0.0"
-    shutil.copytree(root / "1.0.0", new)
-    for name in ("document_processing.json", "queue_task_message.json"):
-        path = new / "messages" / name
-        text = path.read_text()
-        # a 2.0.0 consumer insists on a field that 1.0.0 producers never send
-        schema = json.loads(text)
-        _require_priority(schema)
-        path.write_text(json.dumps(schema, indent=2, sort_keys=True))
-    lock = read_lock(root)
-    lock["2.0.0"] = hash_version(new)
-    write_lock(root, lock)
-    return ContractStore(root)
-
-
-def _require_priority(schema: Any) -> None:
-    if isinstance(schema, dict):
-        props = schema.get("properties", {})
-        if "document_id" in props and "user_id" in props:
-            props["priority"] = {"type": "integer"}
-            schema["required"] = [*schema.get("required", []), "priority"]
-        for value in schema.values():
-            _require_priority(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            _require_priority(value)
-
-
 def test_same_version_is_deployable() -> None:
     verdict = can_i_deploy("1.0.0", "1.0.0")
     assert verdict.ok
@@ -78,13 +43,13 @@ def test_recording_that_drops_a_required_field_is_refused(tmp_path: Path) -> Non
     recording = _recording(tmp_path / "rec.jsonl", _message(), body)
     verdict = can_i_deploy(str(recording), "1.0.0")
     assert not verdict.ok
-    assert any("user_id" in f.message and "rec.jsonl:2" in f.where for f in verdict.findings)
+    assert any("user_id" in f.message and "rec.jsonl:2" in f.pointer for _, f in verdict.breaking())
 
 
 def test_recording_of_valid_messages_is_deployable(tmp_path: Path) -> None:
     recording = _recording(tmp_path / "rec.jsonl", _message(), _message())
     verdict = can_i_deploy(str(recording), "1.0.0")
-    assert verdict.ok, verdict.findings
+    assert verdict.ok, verdict.breaking()
     assert "2 message(s)" in verdict.checked[0]
 
 
@@ -93,8 +58,8 @@ def test_consumer_requiring_a_new_field_cannot_read_old_producers(
 ) -> None:
     verdict = can_i_deploy("1.0.0", "2.0.0", store=store_with_breaking_release)
     assert not verdict.ok
-    finding = next(f for f in verdict.findings if f.subject == "messages/document_processing")
-    assert "priority" in finding.where + finding.message
+    finding = next(f for s, f in verdict.breaking() if s == "messages/document_processing")
+    assert "priority" in finding.pointer + finding.message
     # the other direction is fine: an old consumer ignores the extra field
     assert can_i_deploy("2.0.0", "1.0.0", store=store_with_breaking_release).ok
 
@@ -117,8 +82,10 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         == 1
     )
     report = json.loads(capsys.readouterr().out)
-    assert report["deployable"] is False
-    assert report["findings"][0]["subject"] == "messages/document_processing"
+    assert report["command"] == "can-i-deploy"
+    assert report["ok"] is False
+    assert report["subjects"][0]["subject"] == "messages/document_processing"
+    assert report["subjects"][0]["report"]["findings"][0]["change"] == "RECORDED_MESSAGE_INVALID"
 
 
 def test_broken_recording_names_file_and_line(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.orm import MappedColumn, mapped_column
 
-__all__ = ["fk", "non_empty", "owned"]
+__all__ = ["OnDelete", "fk", "non_empty", "owned"]
 
 OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
 

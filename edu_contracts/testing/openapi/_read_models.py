@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
     Operation = APIOperation[Any, Any, Any, Any]
 
+__all__ = ["read_model_check", "response_matches_read_model"]
+
 
 class _ReadModels:
     """Read models by schema name, and their JSON Schema validators, built on first use."""

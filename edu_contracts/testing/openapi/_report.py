@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 
     Operation = APIOperation[Any, Any, Any, Any]
 
+__all__ = ["OpenApiFailure", "OpenApiReport", "OperationStats"]
+
 _MESSAGE_LIMIT = 2_000
 _CURL_LIMIT = 600
 

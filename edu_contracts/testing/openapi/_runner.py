@@ -32,6 +32,8 @@ from edu_contracts.testing.openapi._report import (
     _shorten,
 )
 
+__all__ = ["DEFAULT_CHECKS", "PathParameters", "path_parameters_from_rows", "run_openapi_checks"]
+
 PathParameters = Mapping[str, Sequence[Any]] | Callable[[str], Mapping[str, Sequence[Any]]]
 """Values to draw each path parameter from: one mapping for every operation,
 or a function of the operation's label (``"GET /projects/{project_id}"``)."""
