@@ -1,6 +1,7 @@
 """The plugin's options, read once from the command line, ini file and environment.
 
-Every option is declared once in ``OPTIONS`` with one help text; it becomes
+Every option is declared once, as a field of ``EduConfig`` with its default,
+parser and one help text (``OPTIONS`` is derived from the fields); it becomes
 a ``--edu-…`` flag, an ``edu_…`` ini key and an ``EDU_…`` environment
 variable. Precedence: command line, then environment, then ini, then the
 default. ``None`` means "not given", so ``--edu-x ""`` or ``0`` on the
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -50,9 +51,15 @@ def _str(value: str) -> str:
     return value
 
 
+def _path(value: str) -> Path:
+    return Path(value)
+
+
 @dataclass(frozen=True)
 class _Option:
-    name: str  # dataclass field; flag --edu-<name with dashes>, ini edu_<name>, env EDU_<NAME>
+    """How one ``EduConfig`` field is given: its parser and its one help text."""
+
+    name: str  # the field; flag --edu-<name with dashes>, ini edu_<name>, env EDU_<NAME>
     help: str
     parse: Callable[[str], Any]
     default: Any
@@ -71,84 +78,69 @@ class _Option:
         return "EDU_" + self.name.upper()
 
 
-OPTIONS: tuple[_Option, ...] = (
-    _Option(
-        "backend",
-        "where Postgres and Azurite come from: embedded (default; no Docker), "
-        "docker (testcontainers) or external (servers given by URL)",
-        _backend,
-        "embedded",
-    ),
-    _Option(
-        "postgres_url",
-        "external backend: URL of a running Postgres with pgvector; the "
-        "plugin only creates and drops its own edu_* databases there",
-        _str,
-        None,
-    ),
-    _Option(
-        "azure_connection_string",
-        "external backend: Azure Storage connection string; the "
-        "plugin only creates and deletes its own edu-* queues there",
-        _str,
-        None,
-    ),
-    _Option(
-        "azurite_bin",
-        "path of an azurite-queue executable (default: PATH, then the "
-        "per-user cache, installing it there on first use)",
-        _str,
-        None,
-    ),
-    _Option(
-        "postgres_image", "docker backend: Postgres+pgvector image", _str, "pgvector/pgvector:pg17"
-    ),
-    _Option(
-        "azurite_image",
-        "docker backend: Azurite image",
-        _str,
-        "mcr.microsoft.com/azure-storage/azurite:3.35.0",
-    ),
-    _Option(
-        "reuse",
-        "keep this project's services running between runs and find them again "
-        "(keyed on a hash of the migrations and models, so a changed schema is rebuilt)",
-        _bool,
-        False,
-        is_flag=True,
-    ),
-    _Option(
-        "contract_version",
-        "contract version every sent message is checked against "
-        "(default: the newest release shipped with edu-contracts)",
-        _str,
-        None,
-    ),
-    _Option(
-        "record",
-        "file to append every message sent through edu_queue to, as JSON lines "
-        "(the producer's recording for consumer verification)",
-        _str,
-        None,
-    ),
-    _Option("seed", "seed for edu_factories (same seed, same data)", _int, 0),
-)
+def _option(default: Any, parse: Callable[[str], Any], help: str, *, is_flag: bool = False) -> Any:
+    """A config field that is also an option: declared once, here, with its help text."""
+    return field(default=default, metadata={"parse": parse, "help": help, "is_flag": is_flag})
 
 
 @dataclass(frozen=True)
 class EduConfig:
-    """The plugin's settings for one run; built once by ``read_config``."""
+    """The plugin's settings for one run; built once by ``read_config``.
 
-    backend: Backend = "embedded"
-    postgres_url: str | None = None
-    azure_connection_string: str | None = None
-    azurite_bin: str | None = None
-    postgres_image: str = "pgvector/pgvector:pg17"
-    azurite_image: str = "mcr.microsoft.com/azure-storage/azurite:3.35.0"
-    reuse: bool = False
-    contract_version: str | None = None
-    record: Path | None = None
-    seed: int = 0
+    Each field is an option (flag, ini key, environment variable); its
+    default, parser and help text are declared on the field and nowhere else.
+    """
+
+    backend: Backend = _option(
+        "embedded",
+        _backend,
+        "where Postgres and Azurite come from: embedded (default; no Docker), "
+        "docker (testcontainers) or external (servers given by URL)",
+    )
+    postgres_url: str | None = _option(
+        None,
+        _str,
+        "external backend: URL of a running Postgres with pgvector; the "
+        "plugin only creates and drops its own edu_* databases there",
+    )
+    azure_connection_string: str | None = _option(
+        None,
+        _str,
+        "external backend: Azure Storage connection string; the "
+        "plugin only creates and deletes its own edu-* queues there",
+    )
+    azurite_bin: str | None = _option(
+        None,
+        _str,
+        "path of an azurite-queue executable (default: PATH, then the "
+        "per-user cache, installing it there on first use)",
+    )
+    postgres_image: str = _option(
+        "pgvector/pgvector:pg17", _str, "docker backend: Postgres+pgvector image"
+    )
+    azurite_image: str = _option(
+        "mcr.microsoft.com/azure-storage/azurite:3.35.0", _str, "docker backend: Azurite image"
+    )
+    reuse: bool = _option(
+        False,
+        _bool,
+        "keep this project's services running between runs and find them again "
+        "(keyed on a hash of the migrations and models, so a changed schema is rebuilt)",
+        is_flag=True,
+    )
+    contract_version: str | None = _option(
+        None,
+        _str,
+        "contract version every sent message is checked against "
+        "(default: the newest release shipped with edu-contracts)",
+    )
+    record: Path | None = _option(
+        None,
+        _path,
+        "file to append every message sent through edu_queue to, as JSON lines "
+        "(the producer's recording for consumer verification)",
+    )
+    seed: int = _option(0, _int, "seed for edu_factories (same seed, same data)")
 
     def __post_init__(self) -> None:
         if self.backend == "external" and not (self.postgres_url and self.azure_connection_string):
@@ -163,6 +155,13 @@ class EduConfig:
                 where=", ".join(missing) + " (or their EDU_* environment variables)",
                 fix="give both, or use --edu-backend=embedded",
             )
+
+
+OPTIONS: tuple[_Option, ...] = tuple(
+    _Option(f.name, f.metadata["help"], f.metadata["parse"], f.default, f.metadata["is_flag"])
+    for f in fields(EduConfig)
+)
+"""Every option, derived from ``EduConfig``'s fields (so the two cannot disagree)."""
 
 
 def register(parser: pytest.Parser) -> None:
@@ -199,10 +198,7 @@ def resolve(
                     fix=f"{key}: {opt.help}",
                 ) from exc
             break
-    if values.get("record") is not None:
-        values["record"] = Path(values["record"])
-    known = {f.name for f in fields(EduConfig)}
-    return EduConfig(**{k: v for k, v in values.items() if k in known})
+    return EduConfig(**values)
 
 
 def read_config(config: pytest.Config) -> EduConfig:
