@@ -25,7 +25,7 @@ from edu_contracts.db.models import (
     UserUsage,
 )
 from edu_contracts.errors import FactoryError
-from edu_contracts.factories import content
+from edu_contracts.factories import columns, content
 from edu_contracts.factories.base import EduFactory
 from edu_contracts.factories.context import FactoryContext
 from edu_contracts.factories.entropy import Entropy
@@ -267,12 +267,7 @@ class ChatFactory(EduFactory[Chat]):
         document: Document | None = given.get("document")
         sources = [(s.id, document.id) for s in document.segments] if document else []
         turns = options["turns"] if options["turns"] is not None else entropy.random.randint(2, 8)
-        return {
-            "title": f"Questions about {entropy.random.choice(topic.terms).name}",
-            "messages": content.chat_transcript(
-                entropy, topic, given["created_at"], turns, sources
-            ),
-        }
+        return columns.chat_columns(entropy, topic, given["created_at"], turns, sources)
 
 
 class NoteFactory(EduFactory[Note]):
@@ -294,12 +289,7 @@ class NoteFactory(EduFactory[Note]):
         options: dict[str, Any],
     ) -> dict[str, Any]:
         topic = topic_of(given["project_id"])
-        title = f"{topic.name}: summary" if given.get("document") else f"My notes on {topic.name}"
-        return {
-            "title": title,
-            "content": content.markdown_note(entropy, topic, title),
-            "is_generated": given.get("document") is not None,
-        }
+        return columns.note_columns(entropy, topic, from_document=given.get("document") is not None)
 
 
 class MindMapFactory(EduFactory[MindMap]):
@@ -323,10 +313,7 @@ class MindMapFactory(EduFactory[MindMap]):
         topic = topic_of(given["project_id"])
         document: Document | None = given.get("document")
         segment_ids = [s.id for s in document.segments] if document else []
-        return {
-            "title": f"{topic.name} concept map",
-            "graph": content.mind_map_graph(entropy, topic, segment_ids),
-        }
+        return columns.mind_map_columns(entropy, topic, segment_ids)
 
 
 class UserUsageFactory(EduFactory[UserUsage]):

@@ -21,7 +21,7 @@ from edu_contracts.db.models import (
     User,
 )
 from edu_contracts.errors import FactoryError
-from edu_contracts.factories import content, learning
+from edu_contracts.factories import columns, content, learning
 from edu_contracts.factories.base import EduFactory
 from edu_contracts.factories.context import FactoryContext
 from edu_contracts.factories.entropy import Entropy
@@ -79,11 +79,7 @@ class FlashcardGroupFactory(EduFactory[FlashcardGroup]):
         given: dict[str, Any],
         options: dict[str, Any],
     ) -> dict[str, Any]:
-        topic = topic_of(given["project_id"])
-        return {
-            "title": f"{topic.name}: key terms",
-            "description": f"Flashcards for revising {topic.name.lower()}.",
-        }
+        return columns.flashcard_group_columns(topic_of(given["project_id"]))
 
 
 class FlashcardFactory(EduFactory[Flashcard]):
@@ -212,13 +208,7 @@ class QuizFactory(EduFactory[Quiz]):
         given: dict[str, Any],
         options: dict[str, Any],
     ) -> dict[str, Any]:
-        topic = topic_of(given["project_id"])
-        limit = entropy.random.choice((None, 300, 600, 900, 1800))
-        return {
-            "title": f"{topic.name} practice quiz",
-            "description": f"Check your understanding of {topic.name.lower()}.",
-            "time_limit_seconds": limit,
-        }
+        return columns.quiz_columns(entropy, topic_of(given["project_id"]))
 
 
 class QuizQuestionFactory(EduFactory[QuizQuestion]):
