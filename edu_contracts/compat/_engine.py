@@ -75,7 +75,7 @@ def _check(
         writer, reader = (old, new) if direction is Direction.BACKWARD else (new, old)
         worded = [_word(r, direction, rules, against) for r in _diff_pair(writer, reader, rules)]
         if examples and not all(f.compatible for f in worded):
-            from edu_contracts.compat.examples import attach_counterexamples
+            from edu_contracts.compat.counterexamples import attach_counterexamples
 
             worded = attach_counterexamples(worded, writer, reader, hints=(old, new))
         findings.extend(worded)

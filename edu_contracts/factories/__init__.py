@@ -18,7 +18,6 @@ from typing import Any
 from edu_contracts.factories.base import EduFactory, factory_for
 from edu_contracts.factories.context import FactoryContext
 from edu_contracts.factories.embeddings import EmbeddingSpace
-from edu_contracts.factories.entropy import Entropy
 from edu_contracts.factories.facade import Factories
 from edu_contracts.factories.messages import (
     MESSAGE_FACTORIES,
@@ -63,6 +62,7 @@ from edu_contracts.factories.persistence import (
     FlushPersistence,
     SyncPersistence,
 )
+from edu_contracts.factories.streams import Entropy
 
 __all__ = [
     "MESSAGE_FACTORIES",

@@ -45,7 +45,7 @@ from edu_contracts.factories._mapping import (
     split,
 )
 from edu_contracts.factories.context import FactoryContext
-from edu_contracts.factories.entropy import Entropy, _shared_faker
+from edu_contracts.factories.streams import Entropy, _shared_faker
 
 __all__ = ["EduFactory", "default_context", "factory_for"]
 

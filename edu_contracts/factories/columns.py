@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from edu_contracts.factories import content
-from edu_contracts.factories.entropy import Entropy
+from edu_contracts.factories.streams import Entropy
 from edu_contracts.factories.topics import Topic
 
 __all__ = [

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from edu_contracts.factories.entropy import Clock, Entropy
+from edu_contracts.factories.streams import Clock, Entropy
 from edu_contracts.factories.topics import TOPICS, Term, Topic
 from edu_contracts.schemas.enums import (
     ChatRole,

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from edu_contracts.factories.embeddings import DEFAULT_SPREAD, EmbeddingSpace
-from edu_contracts.factories.entropy import Clock, Entropy
 from edu_contracts.factories.persistence import FlushPersistence, NoPersistence, SyncPersistence
+from edu_contracts.factories.streams import Clock, Entropy
 
 __all__ = ["FactoryContext"]
 

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from edu_contracts.db.base import EMBEDDING_DIM
 from edu_contracts.errors import FactoryError
-from edu_contracts.factories.entropy import Entropy
+from edu_contracts.factories.streams import Entropy
 
 __all__ = ["DEFAULT_SPREAD", "EmbeddingSpace", "Vectors", "unit_rows"]
 

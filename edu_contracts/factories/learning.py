@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from edu_contracts.factories.content import capitalised
-from edu_contracts.factories.entropy import Entropy
+from edu_contracts.factories.streams import Entropy
 from edu_contracts.factories.topics import TOPICS, Topic
 from edu_contracts.schemas.enums import FlashcardState, QuizQuestionKind
 from edu_contracts.schemas.jsonb import QuizOption

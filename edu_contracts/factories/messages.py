@@ -23,7 +23,7 @@ from edu_contracts.db.models import Document, Project, User
 from edu_contracts.errors import FactoryError
 from edu_contracts.factories.base import default_context
 from edu_contracts.factories.context import FactoryContext
-from edu_contracts.factories.entropy import _shared_faker
+from edu_contracts.factories.streams import _shared_faker
 from edu_contracts.schemas import queue as q
 
 __all__ = [

@@ -24,8 +24,8 @@ from edu_contracts.errors import FactoryError
 from edu_contracts.factories import columns, content, learning
 from edu_contracts.factories.base import EduFactory
 from edu_contracts.factories.context import FactoryContext
-from edu_contracts.factories.entropy import Entropy
 from edu_contracts.factories.models_core import resolve_with_document
+from edu_contracts.factories.streams import Entropy
 from edu_contracts.factories.topics import topic_of
 from edu_contracts.schemas.enums import FlashcardState, QuizQuestionKind
 

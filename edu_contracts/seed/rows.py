@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from edu_contracts.factories import columns, content, learning
 from edu_contracts.factories.embeddings import EmbeddingSpace
-from edu_contracts.factories.entropy import EPOCH, Clock, Entropy
+from edu_contracts.factories.streams import EPOCH, Clock, Entropy
 from edu_contracts.factories.topics import Topic, topic_of
 from edu_contracts.schemas.enums import (
     DocumentStatus,

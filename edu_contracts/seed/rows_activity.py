@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from edu_contracts.factories import content, learning
-from edu_contracts.factories.entropy import Clock, Entropy
+from edu_contracts.factories.streams import Clock, Entropy
 from edu_contracts.factories.topics import topic_of
 from edu_contracts.schemas.enums import StudySessionKind, UsagePeriod
 from edu_contracts.seed.scenario import Scenario

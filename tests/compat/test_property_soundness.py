@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from edu_contracts.compat import compare
-from edu_contracts.compat.examples import Unsatisfiable, generate, property_names
+from edu_contracts.compat.counterexamples import Unsatisfiable, generate, property_names
 
 BASE = ms.base_schema()
 

@@ -9,9 +9,10 @@ from edu_contracts.db.models.chat import Chat
 from edu_contracts.db.models.content import MindMap, Note
 from edu_contracts.db.models.document import Document, DocumentSegment
 from edu_contracts.db.models.flashcard import Flashcard, FlashcardGroup, FlashcardProgress
+from edu_contracts.db.models.project import Project
 from edu_contracts.db.models.quiz import Quiz, QuizQuestion
 from edu_contracts.db.models.study import PracticeRecord, StudySession
-from edu_contracts.db.models.user import Project, User, UserUsage
+from edu_contracts.db.models.user import User, UserUsage
 
 __all__ = [
     "Chat",

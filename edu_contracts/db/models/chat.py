@@ -15,7 +15,7 @@ from edu_contracts.schemas.jsonb import ChatMessage, ChatMessages
 
 if TYPE_CHECKING:
     from edu_contracts.db.models.document import Document
-    from edu_contracts.db.models.user import Project
+    from edu_contracts.db.models.project import Project
 
 __all__ = ["Chat"]
 

@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from edu_contracts.db.models.chat import Chat
     from edu_contracts.db.models.content import MindMap, Note
     from edu_contracts.db.models.flashcard import FlashcardGroup
+    from edu_contracts.db.models.project import Project
     from edu_contracts.db.models.quiz import Quiz
-    from edu_contracts.db.models.user import Project
 
 __all__ = ["EMBEDDING_HALFVEC_SQL", "HNSW_INDEX_NAME", "Document", "DocumentSegment"]
 

@@ -15,8 +15,9 @@ from edu_contracts.db.models._common import fk, non_empty, owned
 
 if TYPE_CHECKING:
     from edu_contracts.db.models.document import Document, DocumentSegment
+    from edu_contracts.db.models.project import Project
     from edu_contracts.db.models.study import PracticeRecord, StudySession
-    from edu_contracts.db.models.user import Project, User
+    from edu_contracts.db.models.user import User
 
 __all__ = ["Flashcard", "FlashcardGroup", "FlashcardProgress"]
 

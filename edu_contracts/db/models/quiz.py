@@ -16,8 +16,8 @@ from edu_contracts.schemas.jsonb import QuizOption, QuizOptions
 
 if TYPE_CHECKING:
     from edu_contracts.db.models.document import Document, DocumentSegment
+    from edu_contracts.db.models.project import Project
     from edu_contracts.db.models.study import PracticeRecord, StudySession
-    from edu_contracts.db.models.user import Project
 
 __all__ = ["Quiz", "QuizQuestion"]
 

@@ -19,8 +19,9 @@ from edu_contracts.db.models._common import fk, owned
 
 if TYPE_CHECKING:
     from edu_contracts.db.models.flashcard import Flashcard, FlashcardGroup
+    from edu_contracts.db.models.project import Project
     from edu_contracts.db.models.quiz import Quiz, QuizQuestion
-    from edu_contracts.db.models.user import Project, User
+    from edu_contracts.db.models.user import User
 
 __all__ = ["PracticeRecord", "StudySession"]
 

@@ -1,4 +1,4 @@
-"""Accounts, their projects, and metered usage: the roots of ownership.
+"""Accounts and their metered usage: the root of ownership.
 
 Every other row hangs off a user through a CASCADE chain, so deleting a user
 (a GDPR erasure) removes everything they own in one statement.
@@ -15,17 +15,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from edu_contracts.db.base import Base, TimestampMixin, UUIDPrimaryKeyMixin
 from edu_contracts.db.enums import UsagePeriod, usage_period_type
-from edu_contracts.db.models._common import non_empty, owned
+from edu_contracts.db.models._common import owned
 
 if TYPE_CHECKING:
-    from edu_contracts.db.models.chat import Chat
-    from edu_contracts.db.models.content import MindMap, Note
-    from edu_contracts.db.models.document import Document
-    from edu_contracts.db.models.flashcard import FlashcardGroup, FlashcardProgress
-    from edu_contracts.db.models.quiz import Quiz
+    from edu_contracts.db.models.flashcard import FlashcardProgress
+    from edu_contracts.db.models.project import Project
     from edu_contracts.db.models.study import PracticeRecord, StudySession
 
-__all__ = ["Project", "User", "UserUsage"]
+__all__ = ["User", "UserUsage"]
 
 _OWNED = "all, delete-orphan"
 
@@ -62,40 +59,6 @@ class User(UUIDPrimaryKeyMixin, TimestampMixin, Base):
     )
     practice_records: Mapped[list[PracticeRecord]] = relationship(
         back_populates="user", cascade=_OWNED, passive_deletes=True
-    )
-
-
-class Project(UUIDPrimaryKeyMixin, TimestampMixin, Base):
-    """A user's study space (a course, an exam); scopes documents and search."""
-
-    __tablename__ = "projects"
-    __table_args__ = (non_empty("name"),)
-
-    user_id: Mapped[uuid.UUID] = owned("users.id")
-    name: Mapped[str] = mapped_column(sa.String(200))
-    description: Mapped[str | None] = mapped_column(sa.Text)
-
-    user: Mapped[User] = relationship(back_populates="projects")
-    documents: Mapped[list[Document]] = relationship(
-        back_populates="project", cascade=_OWNED, passive_deletes=True
-    )
-    chats: Mapped[list[Chat]] = relationship(
-        back_populates="project", cascade=_OWNED, passive_deletes=True
-    )
-    flashcard_groups: Mapped[list[FlashcardGroup]] = relationship(
-        back_populates="project", cascade=_OWNED, passive_deletes=True
-    )
-    quizzes: Mapped[list[Quiz]] = relationship(
-        back_populates="project", cascade=_OWNED, passive_deletes=True
-    )
-    notes: Mapped[list[Note]] = relationship(
-        back_populates="project", cascade=_OWNED, passive_deletes=True
-    )
-    mind_maps: Mapped[list[MindMap]] = relationship(
-        back_populates="project", cascade=_OWNED, passive_deletes=True
-    )
-    study_sessions: Mapped[list[StudySession]] = relationship(
-        back_populates="project", cascade=_OWNED, passive_deletes=True
     )
 
 
