@@ -42,11 +42,25 @@ where (a file and field, a queue, a JSON pointer, a service), and the fix.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-if TYPE_CHECKING:  # annotations only: this module must import nothing of the toolkit
-    from edu_contracts.queue._types import ReceivedTask, SentMessage
-    from edu_contracts.testing.openapi._report import OpenApiReport
+# This module imports nothing of the toolkit (every package imports it), so
+# errors that carry context describe it structurally.
+
+
+class _Operation(Protocol):
+    @property
+    def operation(self) -> str: ...
+
+
+class _FuzzReport(Protocol):
+    @property
+    def seed(self) -> int: ...
+    @property
+    def failures(self) -> Sequence[_Operation]: ...
+    def render(self) -> str: ...
+
 
 __all__ = [
     "ConfigurationError",
@@ -216,13 +230,12 @@ class SeedError(EduContractsError):
 class SendManyError(ServiceError):
     """Some messages of a ``send_many`` batch were not accepted.
 
-    ``sent`` holds, in input order, what was accepted (``None`` where not), so
-    the caller resends exactly ``failures`` and duplicates nothing.
+    ``sent`` holds, in input order, the ``SentMessage`` of what was accepted
+    (``None`` where not), so the caller resends exactly ``failures`` and
+    duplicates nothing.
     """
 
-    def __init__(
-        self, message: str, *, sent: list[SentMessage | None], failures: dict[int, ServiceError]
-    ) -> None:
+    def __init__(self, message: str, *, sent: list[Any], failures: dict[int, ServiceError]) -> None:
         self.sent = sent
         self.failures = failures
         first = next(iter(failures.values()))
@@ -230,13 +243,13 @@ class SendManyError(ServiceError):
 
 
 class DrainError(ServiceError):
-    """``drain`` failed part-way; ``tasks`` holds what it had already taken.
+    """``drain`` failed part-way; ``tasks`` holds the ``ReceivedTask``s it had taken.
 
     With ``ack=True`` those messages are gone from the queue, so the caller
     must get them even though the drain did not finish.
     """
 
-    def __init__(self, cause: ServiceError, tasks: list[ReceivedTask]) -> None:
+    def __init__(self, cause: ServiceError, tasks: list[Any]) -> None:
         self.tasks = tasks
         super().__init__(
             f"drain stopped after {len(tasks)} messages: {cause.message}",
@@ -256,7 +269,7 @@ class OpenApiCheckError(EduContractsError, AssertionError):
     want more than the text.
     """
 
-    def __init__(self, report: OpenApiReport) -> None:
+    def __init__(self, report: _FuzzReport) -> None:
         self.report = report
         super().__init__(
             report.render(),
