@@ -26,7 +26,7 @@ from edu_contracts.db.models import (
 )
 from edu_contracts.errors import FactoryError
 from edu_contracts.factories import columns, content
-from edu_contracts.factories.base import EduFactory
+from edu_contracts.factories.base import EduFactory, T
 from edu_contracts.factories.context import FactoryContext
 from edu_contracts.factories.streams import Entropy
 from edu_contracts.factories.topics import topic_of
@@ -34,6 +34,7 @@ from edu_contracts.schemas.enums import DocumentStatus, UsagePeriod
 from edu_contracts.schemas.jsonb import SegmentMetadata
 
 __all__ = [
+    "ArtefactFactory",
     "ChatFactory",
     "DocumentFactory",
     "DocumentSegmentFactory",
@@ -42,7 +43,6 @@ __all__ = [
     "ProjectFactory",
     "UserFactory",
     "UserUsageFactory",
-    "resolve_with_document",
     "topic_of",
 ]
 
@@ -234,26 +234,30 @@ class DocumentSegmentFactory(EduFactory[DocumentSegment]):
         }
 
 
-def resolve_with_document(
-    cls: type[EduFactory[Any]], context: FactoryContext, own: dict[str, Any], nested: _Nested
-) -> None:
-    """Shared by every artefact that may point at a source document."""
-    document = cls.parent(context, own, nested, "document")
-    cls.parent(context, own, nested, "project", inferred=document.project if document else None)
+class ArtefactFactory(EduFactory[T]):
+    """Base of what a project generates from an optional source document.
 
+    Chats, notes, mind maps, decks and quizzes belong to a project and may
+    cite one of its documents; given a document, the project is inferred from
+    it, so the two always agree.
+    """
 
-class ChatFactory(EduFactory[Chat]):
-    """A chat whose assistant turns cite segments of its document (option ``turns``)."""
-
-    __model__ = Chat
-    __parents__ = ("project",)
-    __optional_parents__ = ("document",)
-    __computed__ = frozenset({"title", "messages"})
-    __options__: ClassVar[dict[str, Any]] = {"turns": None}
+    __is_base_factory__ = True
+    __parents__: ClassVar[tuple[str, ...]] = ("project",)
+    __optional_parents__: ClassVar[tuple[str, ...]] = ("document",)
 
     @classmethod
     def resolve(cls, context: FactoryContext, own: dict[str, Any], nested: _Nested) -> None:
-        resolve_with_document(cls, context, own, nested)
+        document = cls.parent(context, own, nested, "document")
+        cls.parent(context, own, nested, "project", inferred=document.project if document else None)
+
+
+class ChatFactory(ArtefactFactory[Chat]):
+    """A chat whose assistant turns cite segments of its document (option ``turns``)."""
+
+    __model__ = Chat
+    __computed__ = frozenset({"title", "messages"})
+    __options__: ClassVar[dict[str, Any]] = {"turns": None}
 
     @classmethod
     def values(
@@ -270,15 +274,9 @@ class ChatFactory(EduFactory[Chat]):
         return columns.chat_columns(entropy, topic, given["created_at"], turns, sources)
 
 
-class NoteFactory(EduFactory[Note]):
+class NoteFactory(ArtefactFactory[Note]):
     __model__ = Note
-    __parents__ = ("project",)
-    __optional_parents__ = ("document",)
     __computed__ = frozenset({"title", "content", "is_generated"})
-
-    @classmethod
-    def resolve(cls, context: FactoryContext, own: dict[str, Any], nested: _Nested) -> None:
-        resolve_with_document(cls, context, own, nested)
 
     @classmethod
     def values(
@@ -292,15 +290,9 @@ class NoteFactory(EduFactory[Note]):
         return columns.note_columns(entropy, topic, from_document=given.get("document") is not None)
 
 
-class MindMapFactory(EduFactory[MindMap]):
+class MindMapFactory(ArtefactFactory[MindMap]):
     __model__ = MindMap
-    __parents__ = ("project",)
-    __optional_parents__ = ("document",)
     __computed__ = frozenset({"title", "graph"})
-
-    @classmethod
-    def resolve(cls, context: FactoryContext, own: dict[str, Any], nested: _Nested) -> None:
-        resolve_with_document(cls, context, own, nested)
 
     @classmethod
     def values(

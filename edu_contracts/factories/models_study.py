@@ -24,7 +24,7 @@ from edu_contracts.errors import FactoryError
 from edu_contracts.factories import columns, content, learning
 from edu_contracts.factories.base import EduFactory
 from edu_contracts.factories.context import FactoryContext
-from edu_contracts.factories.models_core import resolve_with_document
+from edu_contracts.factories.models_core import ArtefactFactory
 from edu_contracts.factories.streams import Entropy
 from edu_contracts.factories.topics import topic_of
 from edu_contracts.schemas.enums import FlashcardState, QuizQuestionKind
@@ -60,16 +60,10 @@ def _source_segment(context: FactoryContext, document: Any, table: str) -> Any:
     return context.stream(f"{table}.source").random.choice(segments) if segments else None
 
 
-class FlashcardGroupFactory(EduFactory[FlashcardGroup]):
+class FlashcardGroupFactory(ArtefactFactory[FlashcardGroup]):
     __model__ = FlashcardGroup
-    __parents__ = ("project",)
-    __optional_parents__ = ("document",)
     __children__ = ("flashcards",)
     __computed__ = frozenset({"title", "description"})
-
-    @classmethod
-    def resolve(cls, context: FactoryContext, own: dict[str, Any], nested: _Nested) -> None:
-        resolve_with_document(cls, context, own, nested)
 
     @classmethod
     def values(
@@ -189,16 +183,10 @@ def progress_for(context: FactoryContext, user: User, card: Flashcard) -> Flashc
     return found  # type: ignore[no-any-return]
 
 
-class QuizFactory(EduFactory[Quiz]):
+class QuizFactory(ArtefactFactory[Quiz]):
     __model__ = Quiz
-    __parents__ = ("project",)
-    __optional_parents__ = ("document",)
     __children__ = ("questions",)
     __computed__ = frozenset({"title", "description", "time_limit_seconds"})
-
-    @classmethod
-    def resolve(cls, context: FactoryContext, own: dict[str, Any], nested: _Nested) -> None:
-        resolve_with_document(cls, context, own, nested)
 
     @classmethod
     def values(
