@@ -1,0 +1,97 @@
+"""Lint judges the corpus: every bad revision is flagged with its rule, every safe one passes.
+
+Each rule has a pair under ``corpus/versions``: ``bad_<rule>`` and its safe
+recipe ``safe_<rule>`` (a recipe that needs two revisions chains
+``safe_<rule>_1`` -> ``safe_<rule>``). The rule id is read from the file
+name, so adding a rule without a pair fails ``test_every_rule_has_a_pair``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from edu_contracts.cli import main
+from edu_contracts.migrations.lint import lint
+from edu_contracts.migrations.locks import LockMode
+from edu_contracts.migrations.releases import previous_release, release_heads
+from edu_contracts.migrations.rules import MigrationRule
+from edu_contracts.registry.store import default_store
+
+CORPUS = Path(__file__).parent / "corpus" / "versions"
+
+
+def _rule_of(stem: str) -> str:
+    return stem.split("_", 1)[1].replace("_", "-")
+
+
+BAD = sorted(p.stem for p in CORPUS.glob("bad_*.py"))
+SAFE = sorted(p.stem for p in CORPUS.glob("safe_*.py") if not p.stem.endswith("_1"))
+
+
+def test_every_rule_has_a_pair() -> None:
+    rules = {r.value for r in MigrationRule}
+    assert {_rule_of(s) for s in BAD} == rules
+    assert {_rule_of(s) for s in SAFE} == rules
+
+
+@pytest.mark.parametrize("revision", BAD)
+def test_bad_revision_is_flagged_with_its_rule(revision: str) -> None:
+    result = lint("0001", revision, extra_versions=[CORPUS])
+    assert _rule_of(revision) in result.rules(), [f.message for f in result.findings]
+    finding = next(f for f in result.findings if f.rule.value == _rule_of(revision))
+    assert finding.revision == revision
+    assert finding.recipe
+    assert finding.message
+
+
+@pytest.mark.parametrize("revision", SAFE)
+def test_safe_recipe_passes(revision: str) -> None:
+    result = lint("0001", revision, extra_versions=[CORPUS])
+    assert result.revisions[-1] == revision
+    assert result.safe, [(f.rule.value, f.message) for f in result.findings]
+
+
+def test_operations_report_lock_and_rewrite() -> None:
+    result = lint("0001", "bad_volatile_default", extra_versions=[CORPUS])
+    add = next(o for o in result.operations if o.kind == "add_column")
+    assert add.lock is LockMode.ACCESS_EXCLUSIVE
+    assert add.rewrites
+    assert add.table == "documents"
+    safe = lint("0001", "safe_volatile_default", extra_versions=[CORPUS])
+    assert not any(o.rewrites for o in safe.operations)
+    concurrent = lint("0001", "safe_index_not_concurrent", extra_versions=[CORPUS])
+    build = next(o for o in concurrent.operations if o.kind == "create_index")
+    assert build.lock is LockMode.SHARE_UPDATE_EXCLUSIVE
+    assert not build.in_transaction
+
+
+def test_the_package_revisions_since_the_release_are_safe(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["migrations", "lint", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["release"] == str(default_store().latest())
+    assert out["safe"] is True
+
+
+def test_cli_exit_codes_and_json_match_text(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["migrations", "lint", "--versions", str(CORPUS), "--to", "bad_set_not_null"]
+    assert main([*args, "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    findings = data["report"]["findings"]
+    assert [f["change"] for f in findings] == ["set-not-null"]
+    assert main(args) == 1
+    text = capsys.readouterr().out
+    assert "set-not-null" in text
+    assert "VALIDATE CONSTRAINT" in text
+    assert main(["migrations", "lint", "--to", "no_such_revision"]) == 2
+
+
+def test_every_release_records_its_migration_head() -> None:
+    heads = release_heads()
+    for version in default_store().versions():
+        assert str(version) in heads, f"release {version} has no line in release_heads.toml"
+    assert previous_release().revision in heads.values()
