@@ -21,7 +21,15 @@ from edu_contracts.compat.render import render as render_report
 if TYPE_CHECKING:
     from edu_contracts.migrations.lint import LintResult, MigrationFinding
 
-__all__ = ["LINT_FORMAT", "lint_dict", "lint_renderable", "to_finding", "to_report"]
+__all__ = [
+    "LINT_FORMAT",
+    "lint_dict",
+    "lint_renderable",
+    "print_lint",
+    "rehearsal_report",
+    "to_finding",
+    "to_report",
+]
 
 LINT_FORMAT = 1
 
@@ -97,3 +105,28 @@ def print_lint(result: LintResult, console: Console) -> None:
 def _short(sql: str, width: int = 200) -> str:
     flat = " ".join(sql.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def rehearsal_report(result: Any) -> Report:
+    """A rehearsal's failures as findings (one per failed check)."""
+    recipes = {
+        "lock-wait-over-budget": "run `migrations lint` on the revision and apply the recipe of "
+        "its findings (CONCURRENTLY, NOT VALID + VALIDATE, lock_timeout)",
+        "old-code-broke": "expand/contract: keep what the previous release uses until a "
+        "release that no longer uses it is deployed everywhere",
+        "revision-failed": "fix the revision; it must apply to seeded data",
+        "downgrade-failed": "make downgrade() undo upgrade() so a deploy can be rolled back",
+    }
+    findings = tuple(
+        Finding(
+            change=cast(Any, check),
+            pointer=where,
+            message=what,
+            breaks="old code (the previous release) during the deploy",
+            direction=Direction.BACKWARD,
+            safe_path=recipes[check.value],
+            compatible=False,
+        )
+        for check, where, what in result.failures()
+    )
+    return Report(findings=findings, mode=CompatibilityMode.BACKWARD)
