@@ -19,7 +19,7 @@ def _server(url: str | None) -> Iterator[str]:
         yield url
         return
     try:
-        from edu_contracts.testing.services.postgres import start_embedded_postgres
+        from edu_contracts.services.postgres import start_embedded_postgres
     except ImportError as exc:
         raise MissingDependencyError(
             f"an embedded Postgres needs the testing extra ({exc.name} is missing)",
@@ -36,7 +36,7 @@ def run_rehearsal(args: argparse.Namespace) -> int:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     try:
-        from edu_contracts.factories.scenario import load_scenario
+        from edu_contracts.seed.scenario import load_scenario
     except ImportError as exc:
         raise MissingDependencyError(
             f"rehearsal seeds data and needs the seed extra ({exc.name} is missing)",
@@ -107,7 +107,7 @@ def rehearsal_dict(result: Any) -> dict[str, Any]:
 def _print(result: Any, out: Any) -> None:
     from rich.table import Table
 
-    from edu_contracts.compat.render import render
+    from edu_contracts.findings.render import render
     from edu_contracts.migrations.report import rehearsal_report
 
     table = Table(

@@ -189,7 +189,7 @@ def load_row_estimates() -> dict[str, int]:
     alone is assumed large.
     """
     try:
-        from edu_contracts.factories.scenario import load_scenario
+        from edu_contracts.seed.scenario import load_scenario
     except ImportError:
         return {"document_segments": 100_000}
     return load_scenario("load").totals()

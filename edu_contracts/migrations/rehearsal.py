@@ -110,7 +110,7 @@ def rehearse(
     ``scenario`` is a loaded seed ``Scenario``. Only a database this call
     creates on that server is written to, and it is dropped afterwards.
     """
-    from edu_contracts.factories.seeding import seed_database
+    from edu_contracts.seed.seeding import seed_database
 
     phase = on_phase or (lambda _text: None)
     point = release or previous_release()
@@ -214,9 +214,9 @@ def _alembic(
 
 def _check_release_schema(url: str, point: ReleasePoint, base: str) -> None:
     """The database at the release head must be the schema the release recorded."""
-    from edu_contracts.compat.modes import CompatibilityMode
-    from edu_contracts.compat.snapshot import snapshot_database
-    from edu_contracts.compat.tables import compare_tables
+    from edu_contracts.findings import CompatibilityMode
+    from edu_contracts.tables.rules import compare_tables
+    from edu_contracts.tables.snapshot import snapshot_database
 
     report = compare_tables(point.tables(), snapshot_database(url), CompatibilityMode.BACKWARD)
     if report.findings:

@@ -9,14 +9,13 @@ migration *does*, not a verdict.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 
-from edu_contracts.compat.findings import Finding, Report
-from edu_contracts.compat.modes import CompatibilityMode, Direction
-from edu_contracts.compat.render import render as render_report
+from edu_contracts.findings import CompatibilityMode, Direction, Finding, Report
+from edu_contracts.findings.render import render as render_report
 
 if TYPE_CHECKING:
     from edu_contracts.migrations.lint import LintResult, MigrationFinding
@@ -36,7 +35,7 @@ LINT_FORMAT = 1
 
 def to_finding(finding: MigrationFinding) -> Finding:
     return Finding(
-        change=cast(Any, finding.rule),  # the findings package types this as any enum
+        change=finding.rule,
         pointer=finding.where,
         message=f"{finding.message}\n  SQL: {_short(finding.sql)}",
         breaks=finding.breaks,
@@ -119,7 +118,7 @@ def rehearsal_report(result: Any) -> Report:
     }
     findings = tuple(
         Finding(
-            change=cast(Any, check),
+            change=check,
             pointer=where,
             message=what,
             breaks="old code (the previous release) during the deploy",

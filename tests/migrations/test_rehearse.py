@@ -12,9 +12,9 @@ import pytest
 
 from edu_contracts.cli import main
 from edu_contracts.errors import UnsafeOperationError
-from edu_contracts.factories.scenario import load_scenario
 from edu_contracts.migrations.database import drop_owned, owned_database
 from edu_contracts.migrations.rehearsal import RehearsalCheck, rehearse
+from edu_contracts.seed.scenario import load_scenario
 from edu_contracts.testing.fixtures import PostgresServer
 
 CORPUS = Path(__file__).parent / "corpus"
