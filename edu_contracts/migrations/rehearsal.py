@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
 
 from edu_contracts.errors import MigrationSafetyError
 from edu_contracts.migrations.database import owned_database
-from edu_contracts.migrations.operations import alembic_config, revision_range, script_directory
+from edu_contracts.migrations.operations import revision_range, script_directory
 from edu_contracts.migrations.releases import ReleasePoint, previous_release
+from edu_contracts.migrations.runner import apply_on
 from edu_contracts.migrations.traffic import LockSampler, LockWait, OldCode, Traffic, TrafficStats
 
 __all__ = ["RehearsalCheck", "RehearsalResult", "RevisionRun", "rehearse"]
@@ -122,7 +122,7 @@ def rehearse(
         engine = sa.create_engine(url, poolclass=sa.NullPool)
         try:
             with engine.connect() as connection:
-                _alembic(connection, extra_versions, "upgrade", base)
+                apply_on(connection, "upgrade", base, extra_versions)
             _check_release_schema(url, point, base)
             phase(f"seeding {scenario.name}")
             stats = seed_database(url, scenario, seed=seed, revision=base)
@@ -134,7 +134,7 @@ def rehearse(
             started = time.perf_counter()
             try:
                 with engine.connect() as connection:
-                    _alembic(connection, extra_versions, "downgrade", base)
+                    apply_on(connection, "downgrade", base, extra_versions)
             except Exception as exc:  # a failed downgrade is a finding, not a crash
                 result.downgrade_error = _first_line(exc)
             result.downgrade_seconds = time.perf_counter() - started
@@ -170,7 +170,7 @@ def _apply_under_traffic(
                 started = time.perf_counter()
                 error = None
                 try:
-                    _alembic(connection, extra_versions, "upgrade", revision)
+                    apply_on(connection, "upgrade", revision, extra_versions)
                 except Exception as exc:  # reported, then the rehearsal stops
                     error = _first_line(exc)
                     connection.rollback()
@@ -197,19 +197,6 @@ def _warm_up(traffic: Traffic, timeout: float = 10.0) -> None:
         if (ops["write"] and ops["read"]) or traffic.stats.errors:
             return
         time.sleep(0.02)
-
-
-def _alembic(
-    connection: sa.Connection, extra: Sequence[Path | str], action: str, target: str
-) -> None:
-    config = alembic_config(extra)
-    config.attributes["connection"] = connection
-    if action == "upgrade":
-        command.upgrade(config, target)
-    else:
-        command.downgrade(config, target)
-    if connection.in_transaction():
-        connection.commit()
 
 
 def _check_release_schema(url: str, point: ReleasePoint, base: str) -> None:
