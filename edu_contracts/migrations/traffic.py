@@ -230,7 +230,7 @@ class LockSampler:
     """
 
     _QUERY = """
-        SELECT a.pid, extract(epoch FROM clock_timestamp() - a.query_start)::float8,
+        SELECT a.pid, a.query_start, extract(epoch FROM clock_timestamp() - a.query_start)::float8,
                left(a.query, 200), pg_blocking_pids(a.pid),
                (SELECT l.relation::regclass::text FROM pg_locks l
                  WHERE l.pid = a.pid AND NOT l.granted AND l.relation IS NOT NULL LIMIT 1)
@@ -244,6 +244,7 @@ class LockSampler:
         self._phases: list[tuple[float, str]] = [(0.0, "warm-up")]
         self.migration_pid: int | None = None
         self.longest: dict[str, LockWait] = {}
+        self._waits: dict[Any, LockWait] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="lock-sampler")
 
@@ -274,12 +275,25 @@ class LockSampler:
             while not self._stop.is_set():
                 rows = c.execute(self._QUERY, [f"{APP_PREFIX}%"]).fetchall()
                 now = time.monotonic()
-                for _pid, waited, query, blockers, rel in rows:
-                    phase = self._phase_at(now - waited)
-                    best = self.longest.get(phase)
-                    if best is None or waited > best.seconds:
-                        by_migration = self.migration_pid is not None and self.migration_pid in (
-                            blockers or []
-                        )
-                        self.longest[phase] = LockWait(waited, phase, query, rel, by_migration)
+                for pid, started, waited, query, blockers, rel in rows:
+                    self._seen(now, (pid, started), waited, query, blockers or [], rel)
                 self._stop.wait(self.interval)
+
+    def _seen(
+        self, now: float, key: Any, waited: float, query: str, blockers: list[int], rel: Any
+    ) -> None:
+        """Fold one sample into its wait: the same statement is seen many times, and
+        what a late sample misses (the lock was granted between the two catalog
+        reads) is kept from an earlier one."""
+        wait = self._waits.get(key)
+        if wait is None:
+            wait = LockWait(waited, self._phase_at(now - waited), query, None, False)
+            self._waits[key] = wait
+        wait.seconds = max(wait.seconds, waited)
+        wait.relation = wait.relation or rel
+        wait.blocked_by_migration = wait.blocked_by_migration or (
+            self.migration_pid is not None and self.migration_pid in blockers
+        )
+        best = self.longest.get(wait.phase)
+        if best is None or wait.seconds >= best.seconds:
+            self.longest[wait.phase] = wait

@@ -34,11 +34,11 @@ def test_blocking_index_build_is_caught_with_its_wait(edu_postgres: PostgresServ
         extra_versions=[CORPUS / "rehearsal"],
         budget=BUDGET,
     )
-    assert _checks(result) == {RehearsalCheck.LOCK_WAIT_OVER_BUDGET}
+    assert _checks(result) == {RehearsalCheck.LOCK_WAIT_OVER_BUDGET}, result.failures()
     (run,) = result.runs
     assert run.wait is not None
     assert run.wait.seconds > BUDGET
-    assert run.wait.blocked_by_migration
+    assert run.wait.blocked_by_migration, run.wait
     assert run.wait.relation == "document_segments"
     assert "INSERT" in run.wait.query
     assert result.downgrade_error is None
@@ -109,3 +109,31 @@ def _databases(server: PostgresServer) -> set[str]:
     url = server.info.libpq_url()
     with psycopg.connect(url, autocommit=True) as conn:
         return {r[0] for r in conn.execute("SELECT datname FROM pg_database")}
+
+
+def test_db_upgrade_applies_a_concurrent_revision(
+    edu_postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recipe lint gives (an autocommit block) must apply with the package's own
+    ``migrate.upgrade``, which the plugin, ``seed`` and ``db upgrade`` use."""
+    from edu_contracts.db import migrate
+    from edu_contracts.migrations.operations import alembic_config
+
+    package_config = migrate.alembic_config
+    locations = alembic_config([CORPUS / "versions"]).get_main_option("version_locations")
+
+    def with_corpus(url: str | None = None) -> object:
+        config = package_config(url)
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", str(locations))
+        return config
+
+    monkeypatch.setattr(migrate, "alembic_config", with_corpus)
+    url = edu_postgres.create_database("concurrent_upgrade")
+    migrate.upgrade(url, "safe_index_not_concurrent")
+    assert migrate.current(url) == "safe_index_not_concurrent"
+    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        row = conn.execute(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_documents_mime_type'::regclass"
+        ).fetchone()
+    assert row == (True,)
