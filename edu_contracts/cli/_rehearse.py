@@ -11,6 +11,8 @@ from typing import Any
 from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console
 from edu_contracts.errors import MissingDependencyError
 
+__all__ = ["rehearsal_dict", "run_rehearsal"]
+
 
 @contextlib.contextmanager
 def _server(url: str | None) -> Iterator[str]:
@@ -70,12 +72,12 @@ def run_rehearsal(args: argparse.Namespace) -> int:
 
 
 def rehearsal_dict(result: Any) -> dict[str, Any]:
-    from edu_contracts.migrations.report import rehearsal_report
+    """The verdict's JSON (format 2, as every command) plus ``rehearsal``: the measurements."""
+    from edu_contracts.migrations.report import rehearsal_verdict
 
     longest = result.longest_wait
-    return {
-        "format": 1,
-        "release": result.release,
+    data = rehearsal_verdict(result).to_dict()
+    data["rehearsal"] = {
         "base": result.base,
         "scenario": result.scenario,
         "budget_seconds": result.budget,
@@ -99,16 +101,15 @@ def rehearsal_dict(result: Any) -> dict[str, Any]:
             "seconds": round(result.downgrade_seconds, 3),
             "error": result.downgrade_error,
         },
-        "passed": result.passed,
-        "report": rehearsal_report(result).to_dict(),
     }
+    return data
 
 
 def _print(result: Any, out: Any) -> None:
     from rich.table import Table
 
-    from edu_contracts.findings.render import render
-    from edu_contracts.migrations.report import rehearsal_report
+    from edu_contracts.findings.render import print_verdict
+    from edu_contracts.migrations.report import rehearsal_verdict
 
     table = Table(
         title=f"rehearsal of {result.scenario} ({result.seed_rows:,} rows) on release "
@@ -133,5 +134,4 @@ def _print(result: Any, out: Any) -> None:
         f"{result.traffic.slowest:.2f} s; downgrade to {result.base} in "
         f"{result.downgrade_seconds:.2f} s"
     )
-    out.print(render(rehearsal_report(result), title="rehearsal findings"))
-    out.print("[green]passed[/]" if result.passed else "[bold red]failed[/]")
+    print_verdict(rehearsal_verdict(result), out)

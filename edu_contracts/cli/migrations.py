@@ -17,6 +17,8 @@ from typing import Any
 
 from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console
 
+__all__ = ["register"]
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -89,17 +91,9 @@ def _lint(args: argparse.Namespace) -> int:
         release=previous_release(args.release),
     )
     if args.format == "json":
-        print(json.dumps(lint_dict(result), indent=2))
+        print(json.dumps(lint_dict(result), indent=2, ensure_ascii=False))
     else:
-        out = console()
-        print_lint(result, out)
-        if result.safe:
-            out.print(f"[green]safe[/]: {len(result.revisions)} revision(s), no findings")
-        else:
-            out.print(
-                f"[bold red]unsafe[/]: {len(result.findings)} finding(s) in "
-                f"{len({f.revision for f in result.findings})} revision(s)"
-            )
+        print_lint(result, console())
     return EXIT_OK if result.safe else EXIT_FAILED
 
 

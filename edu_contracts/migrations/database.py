@@ -22,12 +22,12 @@ from sqlalchemy.engine import make_url
 from edu_contracts.db.url import normalize_url, redact_url
 from edu_contracts.errors import ServiceError, UnsafeOperationError
 
-__all__ = ["owned_database"]
+__all__ = ["drop_owned", "owned_database"]
 
 _PREFIX = "edu_rehearse_"
 
 
-def libpq(url: str) -> str:
+def _libpq(url: str) -> str:
     """The ``postgresql://`` form psycopg connects with (the URL keeps its password)."""
     return (
         make_url(normalize_url(url))
@@ -38,7 +38,7 @@ def libpq(url: str) -> str:
 
 def _admin(url: str) -> psycopg.Connection[Any]:
     try:
-        return psycopg.connect(libpq(url), autocommit=True, connect_timeout=10)
+        return psycopg.connect(_libpq(url), autocommit=True, connect_timeout=10)
     except psycopg.OperationalError as exc:
         raise ServiceError(
             "cannot connect to Postgres for the rehearsal",

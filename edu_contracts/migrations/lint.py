@@ -23,7 +23,14 @@ from edu_contracts.migrations.releases import ReleasePoint, previous_release
 from edu_contracts.migrations.rules import ONCE_PER_REVISION, RULES, Hit, MigrationRule
 from edu_contracts.migrations.state import LintState
 
-__all__ = ["LARGE_ROWS", "LintResult", "MigrationFinding", "OperationReport", "lint"]
+__all__ = [
+    "LARGE_ROWS",
+    "LintResult",
+    "MigrationFinding",
+    "OperationReport",
+    "lint",
+    "load_row_estimates",
+]
 
 LARGE_ROWS = 10_000
 """A table with at least this many rows in the ``load`` scenario counts as large."""

@@ -19,7 +19,17 @@ from pglast.enums import AlterTableType, ConstrType, ObjectType
 
 from edu_contracts.migrations.sqltypes import column_type, is_binary_coercible
 
-__all__ = ["Cost", "LockEffect", "LockMode", "effect", "last_name", "object_names", "relation"]
+__all__ = [
+    "Cost",
+    "LockEffect",
+    "LockMode",
+    "effect",
+    "function_names",
+    "last_name",
+    "object_names",
+    "relation",
+    "volatile_default",
+]
 
 
 class LockMode(enum.Enum):

@@ -37,6 +37,7 @@ __all__ = [
     "Operation",
     "Revision",
     "Statement",
+    "alembic_config",
     "read_revision",
     "revision_range",
     "script_directory",

@@ -1,43 +1,43 @@
 """Lint and rehearsal results through the project's one finding model.
 
 Each ``MigrationFinding`` becomes a ``Finding`` (change = the rule, pointer =
-revision and operation, safe_path = the recipe) collected in a ``Report``,
-so text and JSON are rendered from the same objects as every other check.
-The per-operation lock table travels beside the report: it is what the
-migration *does*, not a verdict.
+revision and operation, safe_path = the recipe); the findings of one
+revision make one ``Subject``, and the command's ``Verdict`` is printed and
+serialised by the shared renderer, so text and JSON come from the same
+objects as ``check``, ``diff`` or ``drift``. The per-operation lock table
+travels beside the verdict (key ``operations`` in the JSON): it is what the
+migration *does*, not a judgement.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console, Group, RenderableType
-from rich.table import Table
-
-from edu_contracts.findings import CompatibilityMode, Direction, Finding, Report
-from edu_contracts.findings.render import render as render_report
+from edu_contracts.findings import CompatibilityMode, Direction, Finding, Report, Subject, Verdict
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from edu_contracts.migrations.lint import LintResult, MigrationFinding
+    from edu_contracts.migrations.rehearsal import RehearsalResult
 
 __all__ = [
-    "LINT_FORMAT",
     "lint_dict",
-    "lint_renderable",
+    "lint_verdict",
     "print_lint",
-    "rehearsal_report",
+    "rehearsal_verdict",
     "to_finding",
-    "to_report",
 ]
 
-LINT_FORMAT = 1
+_LINT = "migrations lint"
+_REHEARSE = "migrations rehearse"
 
 
 def to_finding(finding: MigrationFinding) -> Finding:
     return Finding(
         change=finding.rule,
         pointer=finding.where,
-        message=f"{finding.message}\n  SQL: {_short(finding.sql)}",
+        message=f"{finding.message} [SQL: {_short(finding.sql)}]",
         breaks=finding.breaks,
         direction=Direction.BACKWARD,  # old code on the new schema
         safe_path=finding.recipe,
@@ -45,77 +45,82 @@ def to_finding(finding: MigrationFinding) -> Finding:
     )
 
 
-def to_report(result: LintResult) -> Report:
-    return Report(
-        findings=tuple(to_finding(f) for f in result.findings), mode=CompatibilityMode.BACKWARD
+def lint_verdict(result: LintResult) -> Verdict:
+    """One subject per linted revision, judged against the release old code comes from."""
+    subjects = tuple(
+        Subject(
+            f"revision {revision}",
+            CompatibilityMode.BACKWARD,
+            (result.release,),
+            Report(
+                tuple(to_finding(f) for f in result.findings if f.revision == revision),
+                mode=CompatibilityMode.BACKWARD,
+            ),
+        )
+        for revision in result.revisions
+    )
+    operations = sum(1 for _ in result.operations)
+    return Verdict(
+        _LINT,
+        f"migrations {result.lower or 'base'} -> {result.upper} (old code: release "
+        f"{result.release})",
+        subjects,
+        baseline=result.release,
+        checked=(
+            f"{len(result.revisions)} revision(s), {operations} statement(s) against release "
+            f"{result.release}'s tables.json",
+        ),
     )
 
 
 def lint_dict(result: LintResult) -> dict[str, Any]:
-    """The JSON shape (format 1)::
+    """The verdict's JSON (format 2, as every command) plus ``operations``::
 
-    {"format": 1, "release": "1.0.0", "from": "0001", "to": "heads",
-     "revisions": ["0002", ...], "safe": bool,
-     "operations": [{"revision", "operation", "kind", "sql", "table", "lock",
-                     "rewrites", "effect", "in_transaction"}],
-     "report": <Report.to_dict()>}
+    [{"revision", "operation", "kind", "sql", "table", "lock", "rewrites",
+      "effect", "in_transaction"}]
     """
-    return {
-        "format": LINT_FORMAT,
-        "release": result.release,
-        "from": result.lower,
-        "to": result.upper,
-        "revisions": list(result.revisions),
-        "safe": result.safe,
-        "operations": [o.to_dict() for o in result.operations],
-        "report": to_report(result).to_dict(),
-    }
-
-
-def lint_renderable(result: LintResult) -> RenderableType:
-    """Operations with their locks, then the findings panel."""
-    title = (
-        f"migrations {result.lower or 'base'} -> {result.upper} "
-        f"(old code: release {result.release})"
-    )
-    if not result.revisions:
-        return Group(f"{title}: no revisions to lint")
-    table = Table(title=title, expand=True, show_lines=False)
-    table.add_column("revision / op", no_wrap=True)
-    table.add_column("SQL", overflow="fold", ratio=3)
-    table.add_column("lock taken", ratio=2)
-    table.add_column("rewrite", justify="center")
-    flagged = {(f.revision, f.operation) for f in result.findings}
-    for op in result.operations:
-        mark = "[red]✗[/]" if (op.revision, op.index) in flagged else "[green]✓[/]"
-        table.add_row(
-            f"{mark} {op.revision} #{op.index}",
-            _short(op.sql, 160),
-            op.effect,
-            "yes" if op.rewrites else "",
-        )
-    return Group(table, render_report(to_report(result), title="findings"))
+    data = lint_verdict(result).to_dict()
+    data["operations"] = [o.to_dict() for o in result.operations]
+    return data
 
 
 def print_lint(result: LintResult, console: Console) -> None:
-    console.print(lint_renderable(result))
+    """Operations with their locks, then the verdict."""
+    from rich.table import Table
+
+    from edu_contracts.findings.render import print_verdict
+
+    if result.operations:
+        table = Table(title="what each statement does", title_justify="left", expand=True)
+        table.add_column("revision / op", no_wrap=True)
+        table.add_column("SQL", overflow="fold", ratio=3)
+        table.add_column("lock taken", ratio=2)
+        table.add_column("rewrite", justify="center")
+        flagged = {(f.revision, f.operation) for f in result.findings}
+        for op in result.operations:
+            mark = "[red]✗[/]" if (op.revision, op.index) in flagged else "[green]✓[/]"
+            table.add_row(
+                f"{mark} {op.revision} #{op.index}",
+                _escape(_short(op.sql, 160)),
+                op.effect,
+                "yes" if op.rewrites else "",
+            )
+        console.print(table)
+    print_verdict(lint_verdict(result), console)
 
 
-def _short(sql: str, width: int = 200) -> str:
-    flat = " ".join(sql.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+_RECIPES = {
+    "lock-wait-over-budget": "run `migrations lint` on the revision and apply the recipe of its "
+    "findings (CONCURRENTLY, NOT VALID + VALIDATE, lock_timeout)",
+    "old-code-broke": "expand/contract: keep what the previous release uses until a release "
+    "that no longer uses it is deployed everywhere",
+    "revision-failed": "fix the revision; it must apply to seeded data",
+    "downgrade-failed": "make downgrade() undo upgrade() so a deploy can be rolled back",
+}
 
 
-def rehearsal_report(result: Any) -> Report:
-    """A rehearsal's failures as findings (one per failed check)."""
-    recipes = {
-        "lock-wait-over-budget": "run `migrations lint` on the revision and apply the recipe of "
-        "its findings (CONCURRENTLY, NOT VALID + VALIDATE, lock_timeout)",
-        "old-code-broke": "expand/contract: keep what the previous release uses until a "
-        "release that no longer uses it is deployed everywhere",
-        "revision-failed": "fix the revision; it must apply to seeded data",
-        "downgrade-failed": "make downgrade() undo upgrade() so a deploy can be rolled back",
-    }
+def rehearsal_verdict(result: RehearsalResult) -> Verdict:
+    """The rehearsal's failures as findings of one subject, the rehearsed revisions."""
     findings = tuple(
         Finding(
             change=check,
@@ -123,9 +128,40 @@ def rehearsal_report(result: Any) -> Report:
             message=what,
             breaks="old code (the previous release) during the deploy",
             direction=Direction.BACKWARD,
-            safe_path=recipes[check.value],
+            safe_path=_RECIPES[check.value],
             compatible=False,
         )
         for check, where, what in result.failures()
     )
-    return Report(findings=findings, mode=CompatibilityMode.BACKWARD)
+    revisions = ", ".join(r.revision for r in result.runs) or "none"
+    subject = Subject(
+        f"revisions {revisions}",
+        CompatibilityMode.BACKWARD,
+        (result.release,),
+        Report(findings, mode=CompatibilityMode.BACKWARD),
+    )
+    longest = result.longest_wait
+    return Verdict(
+        _REHEARSE,
+        f"rehearsal of {result.scenario} on release {result.release} (revision {result.base})",
+        (subject,),
+        baseline=result.release,
+        checked=(
+            f"{result.seed_rows:,} seeded rows; old-code traffic "
+            f"{result.traffic.operations['write']} writes, "
+            f"{result.traffic.operations['read']} searches",
+            f"longest lock wait {longest.seconds if longest else 0.0:.2f} s "
+            f"(budget {result.budget:g} s)",
+        ),
+    )
+
+
+def _short(sql: str, width: int = 200) -> str:
+    flat = " ".join(sql.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

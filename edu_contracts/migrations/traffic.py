@@ -25,7 +25,7 @@ import numpy as np
 import psycopg
 from psycopg import sql
 
-__all__ = ["LockSampler", "OldCode", "Traffic", "TrafficStats"]
+__all__ = ["APP_PREFIX", "LockSampler", "LockWait", "OldCode", "Traffic", "TrafficStats"]
 
 APP_PREFIX = "edu-rehearse-traffic"
 

@@ -73,20 +73,25 @@ def test_the_package_revisions_since_the_release_are_safe(
 ) -> None:
     assert main(["migrations", "lint", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["release"] == str(default_store().latest())
-    assert out["safe"] is True
+    assert out["baseline"] == str(default_store().latest())
+    assert out["ok"] is True
 
 
 def test_cli_exit_codes_and_json_match_text(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["migrations", "lint", "--versions", str(CORPUS), "--to", "bad_set_not_null"]
     assert main([*args, "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    findings = data["report"]["findings"]
+    (subject,) = data["subjects"]
+    findings = subject["report"]["findings"]
     assert [f["change"] for f in findings] == ["set-not-null"]
+    assert data["ok"] is False
+    assert any(o["lock"] == "ACCESS EXCLUSIVE" for o in data["operations"])
     assert main(args) == 1
     text = capsys.readouterr().out
     assert "set-not-null" in text
+    assert findings[0]["safe_path"].split()[0] in text
     assert "VALIDATE CONSTRAINT" in text
+    assert "unsafe to deploy live" in text
     assert main(["migrations", "lint", "--to", "no_such_revision"]) == 2
 
 

@@ -100,8 +100,10 @@ def test_cli_rehearse_json_and_exit_code(
     ]  # fmt: skip
     assert main(args) == 1
     data = json.loads(capsys.readouterr().out)
-    assert data["longest_wait_seconds"] > BUDGET
-    assert data["report"]["findings"][0]["change"] == "lock-wait-over-budget"
+    assert data["rehearsal"]["longest_wait_seconds"] > BUDGET
+    (subject,) = data["subjects"]
+    assert subject["report"]["findings"][0]["change"] == "lock-wait-over-budget"
+    assert data["ok"] is False
     assert "password" not in json.dumps(data).lower()
 
 
