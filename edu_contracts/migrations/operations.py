@@ -161,6 +161,7 @@ def read_revision(script: Script) -> Revision:
             return result
 
         ops.invoke = recording_invoke  # type: ignore[method-assign]
+        ops.get_bind = _no_bind  # type: ignore[method-assign]
         try:
             with context.begin_transaction():
                 script.module.upgrade()
@@ -179,6 +180,12 @@ def read_revision(script: Script) -> Revision:
         path=str(script.path),
         operations=tuple(_operations(buffer.getvalue(), recorded, script)),
     )
+
+
+def _no_bind() -> Any:
+    """Offline Alembic hands out a mock connection whose statements vanish; a
+    revision that reads or writes through it cannot be judged, so say so."""
+    raise RuntimeError("op.get_bind() needs a live database")
 
 
 def _kind(operation: Any) -> str:

@@ -100,3 +100,30 @@ def test_every_release_records_its_migration_head() -> None:
     for version in default_store().versions():
         assert str(version) in heads, f"release {version} has no line in release_heads.toml"
     assert previous_release().revision in heads.values()
+
+
+def _draft(folder: Path, body: str) -> Path:
+    folder.mkdir()
+    (folder / "draft.py").write_text(
+        'from alembic import op\n\nrevision = "draft"\ndown_revision = "0001"\n'
+        "branch_labels = None\ndepends_on = None\n\n\n"
+        f"def upgrade() -> None:\n    {body}\n\n\ndef downgrade() -> None:\n    pass\n"
+    )
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ('op.get_bind().execute("select 1")', "cannot be rendered offline"),
+        ('op.execute("ALTER TABLE documents ADD COLUMN")', "SQL Postgres cannot parse"),
+    ],
+)
+def test_a_revision_lint_cannot_read_is_a_usage_error(
+    tmp_path: Path, body: str, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _draft(tmp_path / "draft", body)
+    assert main(["migrations", "lint", "--versions", str(folder), "--to", "draft"]) == 2
+    err = capsys.readouterr().err
+    assert says in err
+    assert "draft.py" in err
