@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from edu_contracts.errors import MigrationSafetyError
 from edu_contracts.migrations.locks import LockEffect, LockMode, effect
 from edu_contracts.migrations.operations import (
     Revision,
@@ -121,6 +122,7 @@ def lint(
     revisions = [read_revision(s) for s in revision_range(script, start, upper)]
     estimates = load_row_estimates() if row_estimates is None else row_estimates
     state = LintState.from_release(point.tables(), point.version, estimates, large_rows)
+    _prelude(script, point.revision, start, state)
     operations: list[OperationReport] = []
     findings: list[MigrationFinding] = []
     for revision in revisions:
@@ -135,6 +137,24 @@ def lint(
         tuple(operations),
         tuple(findings),
     )
+
+
+def _prelude(script: Any, release_head: str, start: str | None, state: LintState) -> None:
+    """Revisions between the release head and ``start`` are deployed already: follow
+    them (what they add exists and may hold data) without judging them again."""
+    if start is None or start == release_head:
+        return
+    try:
+        earlier = revision_range(script, release_head, start)
+    except MigrationSafetyError:
+        return  # ``start`` is not after the release head: nothing was deployed since
+    for script_revision in earlier:
+        for operation in read_revision(script_revision).operations:
+            for statement in operation.statements:
+                state.apply(statement.node)
+    for table in state.tables.values():
+        table.existing = True
+        table.new_columns.clear()
 
 
 def _walk(

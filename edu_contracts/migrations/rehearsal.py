@@ -123,7 +123,8 @@ def rehearse(
         try:
             with engine.connect() as connection:
                 apply_on(connection, "upgrade", base, extra_versions)
-            _check_release_schema(url, point, base)
+            if base == point.revision:
+                _check_release_schema(url, point, base)
             phase(f"seeding {scenario.name}")
             stats = seed_database(url, scenario, seed=seed, revision=base)
             result.seed_rows, result.seed_seconds = stats.total, stats.seconds
@@ -190,13 +191,28 @@ def _apply_under_traffic(
     result.after = waits.get("after")
 
 
-def _warm_up(traffic: Traffic, timeout: float = 10.0) -> None:
+def _warm_up(traffic: Traffic, timeout: float = 30.0) -> None:
+    """Wait until old code has written and read once on the old schema: a
+    rehearsal without working traffic would pass without proving anything."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         ops = traffic.stats.operations
-        if (ops["write"] and ops["read"]) or traffic.stats.errors:
+        if traffic.stats.errors:
+            first = next(iter(traffic.stats.errors.items()))
+            raise MigrationSafetyError(
+                f"old-code traffic fails before any revision is applied: {first[0]} {first[1][1]}",
+                where="rehearsal traffic on the release schema",
+                fix="the database at the release head must serve the release's own statements; "
+                "check release_heads.toml and the scenario",
+            )
+        if ops["write"] and ops["read"]:
             return
         time.sleep(0.02)
+    raise MigrationSafetyError(
+        f"old-code traffic did not complete a write and a read within {timeout:g} s",
+        where="rehearsal traffic on the release schema",
+        fix="the server is overloaded or the seeded data too small; retry on a quieter server",
+    )
 
 
 def _check_release_schema(url: str, point: ReleasePoint, base: str) -> None:

@@ -25,6 +25,8 @@ import numpy as np
 import psycopg
 from psycopg import sql
 
+from edu_contracts.errors import MigrationSafetyError
+
 __all__ = ["APP_PREFIX", "LockSampler", "LockWait", "OldCode", "Traffic", "TrafficStats"]
 
 APP_PREFIX = "edu-rehearse-traffic"
@@ -96,6 +98,10 @@ class TrafficStats:
     errors: dict[str, tuple[int, str]] = field(default_factory=dict)
     """``role: SQLSTATE`` -> (count, first message)."""
 
+    def crash(self, role: str, exc: BaseException) -> None:
+        """The traffic itself failed: recorded like an error so the rehearsal fails."""
+        self.errors[f"{role}: traffic crashed"] = (1, f"{type(exc).__name__}: {exc}")
+
     def error(self, role: str, exc: psycopg.Error) -> None:
         key = f"{role}: {exc.sqlstate or type(exc).__name__}"
         count, first = self.errors.get(key, (0, _first_line(exc)))
@@ -127,6 +133,12 @@ class Traffic:
         self._rng = np.random.default_rng(seed)
         with psycopg.connect(url) as conn:
             self.projects = [r[0] for r in conn.execute("SELECT id FROM projects LIMIT 100")]
+        if not self.projects:
+            raise MigrationSafetyError(
+                "the seeded scenario has no projects, so old-code traffic has nothing to do",
+                where="rehearsal scenario",
+                fix="rehearse with a scenario that seeds users and projects (tiny, demo, load)",
+            )
         roles = ["write"] * writers + ["read"] * readers
         self._threads = [
             threading.Thread(target=self._run, args=(role, n), daemon=True, name=f"{role}-{n}")
@@ -162,6 +174,10 @@ class Traffic:
                     if conn.closed:
                         conn = psycopg.connect(self.url, application_name=app)
                         register_vector(conn)
+                except Exception as exc:  # a bug here must fail the rehearsal, not hide
+                    with self._lock:
+                        self.stats.crash(role, exc)
+                    return
                 else:
                     with self._lock:
                         self.stats.operations[role] += 1

@@ -127,3 +127,13 @@ def test_a_revision_lint_cannot_read_is_a_usage_error(
     err = capsys.readouterr().err
     assert says in err
     assert "draft.py" in err
+
+
+def test_from_a_later_revision_follows_what_was_deployed_since_the_release() -> None:
+    """``--from`` past the release head: the revisions in between are deployed, so the
+    column safe_drop_in_use_1 added is known (and not the release's)."""
+    result = lint("safe_drop_in_use_1", "safe_drop_in_use", extra_versions=[CORPUS])
+    assert result.revisions == ("safe_drop_in_use",)
+    assert result.safe, [f.message for f in result.findings]
+    drop = next(o for o in result.operations if o.kind == "drop_column")
+    assert drop.table == "document_segments"
