@@ -35,7 +35,14 @@ def _server(url: str | None) -> Iterator[str]:
 
 
 def run_rehearsal(args: argparse.Namespace) -> int:
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     try:
         from edu_contracts.seed.scenario import load_scenario
@@ -49,9 +56,16 @@ def run_rehearsal(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     out = console(stderr=args.format == "json")
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with _server(args.url) as server, Progress(*columns, console=out) as progress:
         task = progress.add_task("starting", total=None)
+        seeding = progress.add_task("seed rows", total=sum(scenario.totals().values()))
         result = rehearse(
             server,
             scenario,
@@ -62,6 +76,7 @@ def run_rehearsal(args: argparse.Namespace) -> int:
             budget=args.budget,
             seed=args.seed,
             on_phase=lambda text: progress.update(task, description=text),
+            on_seed_rows=lambda rows: progress.update(seeding, completed=rows),
         )
         progress.update(task, description="done")
     if args.format == "json":

@@ -104,11 +104,14 @@ def rehearse(
     seed: int = 0,
     settle: float = 0.5,
     on_phase: Callable[[str], None] | None = None,
+    on_seed_rows: Callable[[int], None] | None = None,
 ) -> RehearsalResult:
     """Rehearse the revisions after ``lower`` (default: the release head) on ``server_url``.
 
     ``scenario`` is a loaded seed ``Scenario``. Only a database this call
     creates on that server is written to, and it is dropped afterwards.
+    ``on_phase`` hears each step's name, ``on_seed_rows`` the rows seeded so
+    far (progress bars).
     """
     from edu_contracts.seed.seeding import seed_database
 
@@ -126,7 +129,10 @@ def rehearse(
             if base == point.revision:
                 _check_release_schema(url, point, base)
             phase(f"seeding {scenario.name}")
-            stats = seed_database(url, scenario, seed=seed, revision=base)
+            rows = on_seed_rows or (lambda _n: None)
+            stats = seed_database(
+                url, scenario, seed=seed, revision=base, on_batch=lambda done: rows(done.total)
+            )
             result.seed_rows, result.seed_seconds = stats.total, stats.seconds
             _apply_under_traffic(
                 engine, url, point, revisions, extra_versions, result, settle, seed, phase
