@@ -37,7 +37,9 @@ where (a file and field, a queue, a JSON pointer, a service), and the fix.
     │   └── VectorDimensionError      a query vector of the wrong width
     ├── FactoryError                  a factory is misconfigured or cannot satisfy a rule
     ├── SeedError                     seeding refused or failed
-    └── OpenApiCheckError             the API fuzzer found failures (also AssertionError)
+    ├── OpenApiCheckError             the API fuzzer found failures (also AssertionError)
+    └── MigrationSafetyError          migration lint or rehearsal cannot do its job
+        └── RevisionReadError         a revision cannot be read or rendered offline
 """
 
 from __future__ import annotations
@@ -79,12 +81,14 @@ __all__ = [
     "MessageError",
     "MessageTooLargeError",
     "MigrationError",
+    "MigrationSafetyError",
     "MissingDependencyError",
     "NotAnObjectError",
     "NotBase64Error",
     "NotJSONError",
     "OpenApiCheckError",
     "PayloadInvalidError",
+    "RevisionReadError",
     "SearchArgumentError",
     "SeedError",
     "SendManyError",
@@ -295,3 +299,13 @@ class SearchArgumentError(EduContractsError, ValueError):
 class VectorDimensionError(SearchArgumentError):
     """A query vector does not have ``EMBEDDING_DIM`` components: it was
     embedded by a different model than the segments."""
+
+
+class MigrationSafetyError(EduContractsError):
+    """Migration lint or rehearsal cannot do its job (unknown revision, a
+    rehearsal whose database is not at the release it claims)."""
+
+
+class RevisionReadError(MigrationSafetyError):
+    """A revision cannot be read: it fails to import, or its ``upgrade()``
+    needs a live database (``op.get_bind()``) and cannot be rendered offline."""

@@ -36,6 +36,7 @@ _COMMAND_MODULES = (
     "drift",
     "seed",
     "can_i_deploy",
+    "migrations",
 )
 
 

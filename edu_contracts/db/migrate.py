@@ -67,11 +67,12 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 @contextmanager
-def _connection(url: str) -> Iterator[Connection]:
+def _connection(url: str, *, transaction: bool = True) -> Iterator[Connection]:
     """A connection in a transaction, committed on success.
 
     Connecting is attempted separately from the work so that "cannot reach
-    the server" and "the migration failed" become different errors.
+    the server" and "the migration failed" become different errors. With
+    ``transaction=False`` the caller (Alembic) opens and commits its own.
     """
     normalized = normalize_url(url)
     engine = sa.create_engine(normalized, poolclass=sa.NullPool)
@@ -85,8 +86,12 @@ def _connection(url: str) -> Iterator[Connection]:
                 fix="check that the server runs and that host, port, database name "
                 "and credentials in the URL are right",
             ) from exc
-        with connection, connection.begin():
-            yield connection
+        with connection:
+            if not transaction:
+                yield connection
+                return
+            with connection.begin():
+                yield connection
     finally:
         engine.dispose()
 
@@ -96,8 +101,14 @@ def _first_line(error: BaseException | None) -> str:
 
 
 def _run(action: str, url: str, step: Any) -> None:
-    """Run an Alembic command on ``url``, translating its failures."""
-    with _connection(url) as connection:
+    """Run an Alembic command on ``url``, translating its failures.
+
+    Alembic owns the transaction (env.py opens one around all revisions, so
+    a failure still rolls everything back): a revision's ``autocommit_block()``
+    can then commit it and run ``CREATE INDEX CONCURRENTLY`` outside, which
+    inside a caller-owned transaction fails on an assertion.
+    """
+    with _connection(url, transaction=False) as connection:
         config = alembic_config(url)
         config.attributes["connection"] = connection
         try:

@@ -25,6 +25,8 @@ EXAMPLE_LIMIT = 200
 _WORDS = {
     "can-i-deploy": ("yes, deployable", "no, not deployable"),
     "drift": ("no drift", "drift"),
+    "migrations lint": ("safe to deploy live", "unsafe to deploy live"),
+    "migrations rehearse": ("passed", "failed"),
 }
 
 

@@ -57,14 +57,20 @@ def seed_database(
     batch_rows: int = 2000,
     on_batch: Callable[[LoadStats], None] | None = None,
     on_phase: Callable[[str], None] | None = None,
+    revision: str | None = None,
 ) -> LoadStats:
-    """Load ``scenario`` for ``seed`` into the database at ``url``; return what was written."""
+    """Load ``scenario`` for ``seed`` into the database at ``url``; return what was written.
+
+    ``revision`` is the schema to seed (default: head); a migration rehearsal
+    seeds at the previous release's head, before the new revisions.
+    """
     target = normalize_url(url)
     where = redact_url(target)
     phase = on_phase or (lambda _: None)
-    if migrate.current(target) != migrate.head():
+    wanted = revision or migrate.head()
+    if migrate.current(target) != wanted:
         phase("migrating to the canonical schema")
-        migrate.upgrade(target)
+        migrate.upgrade(target, wanted)
     engine = sa.create_engine(target, poolclass=sa.NullPool)
     try:
         with engine.connect() as connection, connection.begin():

@@ -135,8 +135,13 @@ def _isolated_connection(engine: Engine, services: Services) -> Iterator[Connect
 
 
 @pytest.fixture
-def edu_connection(edu_engine: Engine, edu_services: Services) -> Iterator[Connection]:
-    with _isolated_connection(edu_engine, edu_services) as connection:
+def edu_connection(
+    request: pytest.FixtureRequest, edu_engine: Engine, edu_services: Services
+) -> Iterator[Connection]:
+    from edu_contracts.testing.schema import schema_engine
+
+    engine = schema_engine(request) or edu_engine  # @pytest.mark.edu_schema picks another
+    with _isolated_connection(engine, edu_services) as connection:
         yield connection
 
 
