@@ -221,29 +221,35 @@ def parse_json(
     where: str,
     error: ErrorType = ContractFileError,
     max_depth: int = MAX_DEPTH,
+    first_line: int | None = None,
 ) -> Any:
-    """One JSON document; syntax, depth and number-size problems name ``where``."""
+    """One JSON document; syntax, depth and number-size problems name ``where``.
+
+    ``first_line`` is the line of ``where`` the text starts on (one line of
+    a JSON-lines file), so every error points at the right line.
+    """
+    line_where = where if first_line is None else f"{where}:{first_line}"
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(
             f"not JSON: {exc.msg}",
-            where=f"{where}:{exc.lineno}:{exc.colno}",
+            where=f"{where}:{(first_line or 1) + exc.lineno - 1}:{exc.colno}",
             fix="fix the JSON syntax at that line and column",
         ) from None
     except RecursionError:
         raise error(
             f"nested too deeply (more than {max_depth} levels)",
-            where=where,
+            where=line_where,
             fix="flatten the document",
         ) from None
     except ValueError:  # an integer past Python's digit limit for conversion
         raise error(
             "holds a number with more digits than can be read",
-            where=where,
+            where=line_where,
             fix="write numbers with fewer than 4,300 digits",
         ) from None
-    check_depth(value, where=where, error=error, limit=max_depth)
+    check_depth(value, where=line_where, error=error, limit=max_depth)
     return value
 
 
