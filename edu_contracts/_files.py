@@ -232,11 +232,11 @@ def parse_json(
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise error(
-            f"not JSON: {exc.msg}",
-            where=f"{where}:{(first_line or 1) + exc.lineno - 1}:{exc.colno}",
-            fix="fix the JSON syntax at that line and column",
-        ) from None
+        if first_line is None:
+            message, at = f"not JSON: {exc.msg}", f"{where}:{exc.lineno}:{exc.colno}"
+        else:  # one line of a JSON-lines file: file:line, as the rest of its errors
+            message, at = f"not JSON at column {exc.colno}: {exc.msg}", line_where
+        raise error(message, where=at, fix="fix the JSON syntax at that line and column") from None
     except RecursionError:
         raise error(
             f"nested too deeply (more than {max_depth} levels)",
