@@ -80,6 +80,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EduContractsError as exc:
         print_error(exc)
         return EXIT_USAGE
+    except OSError as exc:
+        # Every file read and write goes through edu_contracts._files, which
+        # names the problem; this is the net for one that slipped past it.
+        print_error(
+            EduContractsError(
+                f"cannot use a file or folder: {exc.strerror or 'input/output error'}",
+                where=str(exc.filename) if exc.filename else args.command,
+                fix="check the paths given on the command line and their permissions",
+            )
+        )
+        return EXIT_USAGE
+    except RecursionError:
+        print_error(
+            EduContractsError(
+                "an input is nested too deeply to process",
+                where=args.command,
+                fix="flatten the input (schemas and messages are rarely over 20 levels deep)",
+            )
+        )
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -17,7 +17,14 @@ from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console
 if TYPE_CHECKING:  # imported lazily: `--help` must not pay for SQLAlchemy and pydantic
     from edu_contracts.findings.model import Verdict
 
-__all__ = ["add_contracts_option", "add_format_option", "emit", "register", "store_from"]
+__all__ = [
+    "add_contracts_option",
+    "add_format_option",
+    "emit",
+    "reference_from",
+    "register",
+    "store_from",
+]
 
 
 def register(subparsers: Any) -> None:
@@ -58,10 +65,21 @@ def store_from(args: argparse.Namespace) -> Any:
     return default_store() if args.contracts is None else ContractStore(args.contracts)
 
 
+def reference_from(args: argparse.Namespace) -> Any:
+    """The releases shipped in the installed package, when ``--contracts`` names another copy.
+
+    The lock cannot catch a released file rewritten together with its hash;
+    an independent copy can, so ``check`` and ``release`` compare with it.
+    """
+    from edu_contracts.registry.store import default_store
+
+    return None if args.contracts is None else default_store()
+
+
 def _handle(args: argparse.Namespace) -> int:
     from edu_contracts.registry.check import check
 
-    return emit(check(store_from(args)), args.format)
+    return emit(check(store_from(args), reference_from(args)), args.format)
 
 
 def emit(verdict: Verdict, fmt: str) -> int:

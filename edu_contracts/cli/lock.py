@@ -50,11 +50,16 @@ def _handle(args: argparse.Namespace) -> int:
         if problems:
             out.print(
                 f"[bold red]{len(problems)} problem(s)[/]: released versions are immutable; "
-                "restore the files from version control and release changes as a new version"
+                "restore the files from version control, remove anything else, and release "
+                "changes as a new version"
             )
         else:
             out.print(
                 f"[green]lock ok[/]: {files} files in {len(locked)} released version(s) "
                 f"({', '.join(sorted(locked)) or 'none'})"
+            )
+            out.print(
+                "[dim]the lock proves these files match its hashes, not that the hashes are "
+                "the released ones: review every change to contracts.lock[/]"
             )
     return EXIT_FAILED if problems else EXIT_OK

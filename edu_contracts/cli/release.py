@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console, escape
-from edu_contracts.cli.check import add_contracts_option, store_from
+from edu_contracts.cli.check import add_contracts_option, reference_from, store_from
 from edu_contracts.errors import IncompatibleChangeError
 
 __all__ = ["register"]
@@ -30,12 +30,12 @@ def _handle(args: argparse.Namespace) -> int:
     from edu_contracts.registry.check import check
     from edu_contracts.registry.release import release
 
-    store = store_from(args)
+    store, reference = store_from(args), reference_from(args)
     out = console()
     try:
-        result = release(args.version, store)
+        result = release(args.version, store, reference=reference)
     except IncompatibleChangeError as exc:
-        print_verdict(check(store), out)
+        print_verdict(check(store, reference), out)
         print_error(exc)
         return EXIT_FAILED
     if result.check is not None and result.check.subjects:

@@ -20,11 +20,18 @@ from typing import Any
 from edu_contracts.compat import ChangeKind, CompatibilityMode, Direction, Finding, Report
 from edu_contracts.compat import compare_history as compare_schema_history
 from edu_contracts.findings.model import Subject, Verdict
-from edu_contracts.registry.config import mode_for
-from edu_contracts.registry.export import MESSAGES_DIR, TABLES_FILE, message_files
+from edu_contracts.registry.config import (
+    CONFIG_FILE,
+    PolicyChange,
+    mode_for,
+    policy_changes,
+    weaker,
+)
+from edu_contracts.registry.export import MESSAGES_DIR, message_files
 from edu_contracts.registry.lock import verify_lock
+from edu_contracts.registry.reference import Baseline, baseline
 from edu_contracts.registry.store import ContractStore, default_store
-from edu_contracts.registry.versions import Version, parse_version
+from edu_contracts.registry.versions import parse_version
 from edu_contracts.tables.rules import compare_table_history
 
 __all__ = ["CURRENT", "check", "diff"]
@@ -100,7 +107,7 @@ def _tables_subject(
     return Subject("tables", mode, tuple(v for v, _ in earlier), report)
 
 
-def _examples_subject(store: ContractStore, versions: Sequence[Version]) -> Subject:
+def _examples_subject(base: Baseline) -> Subject:
     """Every golden message of every release validates against its release and
     still decodes with the current code."""
     from jsonschema import Draft202012Validator
@@ -109,7 +116,8 @@ def _examples_subject(store: ContractStore, versions: Sequence[Version]) -> Subj
     from edu_contracts.queue.codec import decode_json
 
     problems = []
-    for version in versions:
+    for version in base.versions:
+        store = base.store(version)
         validator = Draft202012Validator(store.message_schema(version))
         for name, message in store.examples(version).items():
             where = f"{version}/examples/{name}"
@@ -123,10 +131,45 @@ def _examples_subject(store: ContractStore, versions: Sequence[Version]) -> Subj
     return Subject(
         "examples",
         CompatibilityMode.FULL_TRANSITIVE,
-        tuple(str(v) for v in versions),
+        tuple(str(v) for v in base.versions),
         Report(mode=CompatibilityMode.FULL_TRANSITIVE),
         tuple(problems),
     )
+
+
+def _policy_subject(
+    released: dict[str, CompatibilityMode],
+    working: dict[str, CompatibilityMode],
+    subjects: Sequence[str],
+    latest: str,
+) -> Subject:
+    """The working ``compatibility.json`` against the released policy.
+
+    A weaker mode lets through changes the released one refuses, so it is a
+    breaking change of the contract itself: it needs a major release, and
+    it takes effect only once released.
+    """
+    findings = []
+    for name, before, after in policy_changes(released, working, subjects):
+        weakens = weaker(after, before)
+        findings.append(
+            Finding(
+                change=PolicyChange.WEAKENED if weakens else PolicyChange.CHANGED,
+                pointer=f"{CONFIG_FILE}#/{name}",
+                message=f"{name}: {before.value} in {latest}, {after.value} in the working "
+                f"{CONFIG_FILE}"
+                + (" (a weaker mode lets breaking changes through)" if weakens else ""),
+                breaks="everyone relying on the released checks" if weakens else "nobody",
+                direction=Direction.BACKWARD,
+                safe_path="keep the released mode, or release the policy in a major version "
+                "(checks use it only after that release)"
+                if weakens
+                else "safe as is; it applies from the next release on",
+                compatible=not weakens,
+            )
+        )
+    mode = CompatibilityMode.FULL_TRANSITIVE
+    return Subject("policy", mode, (latest,), Report(tuple(findings), mode))
 
 
 def _task_schemas(files: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -140,32 +183,47 @@ def _task_schemas(files: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-def check(store: ContractStore | None = None) -> Verdict:
+def check(store: ContractStore | None = None, reference: ContractStore | None = None) -> Verdict:
     """The current code against the released contracts (lock verified first).
 
     Each subject compares with the latest release, or with every release when
-    its mode is transitive. With nothing released there is nothing to break.
+    its mode is transitive, under the latest release's policy. With
+    ``reference`` (the releases shipped in the installed package), a version
+    whose copy in ``store`` differs from it is read from the reference, and
+    the difference is reported (subject ``released``).
     """
     from edu_contracts.tables.snapshot import snapshot_metadata
 
     store = store or default_store()
     verify_lock(store.root, raise_on_problem=True)
-    versions = store.versions()
+    working = store.working_modes()  # a malformed working policy is bad input, released or not
+    base = baseline(store, reference)
+    versions = base.versions
     if not versions:
         return Verdict("check", "current code (no release yet)")
-    modes = store.modes()
-    message_history = [(str(v), store.task_schemas(v)) for v in versions]
-    table_history = [(str(v), store.tables(v)) for v in versions]
-    subjects = _message_subjects(
-        message_history, _task_schemas(message_files()), modes, transitive_history=True
-    )
+    latest = versions[-1]
+    modes = base.store(latest).released_modes(latest)
+    message_history = [(str(v), base.store(v).task_schemas(v)) for v in versions]
+    table_history = [(str(v), base.store(v).tables(v)) for v in versions]
+    current = _task_schemas(message_files())
+    subjects = _message_subjects(message_history, current, modes, transitive_history=True)
     subjects.append(
         _tables_subject(table_history, snapshot_metadata(), modes, transitive_history=True)
     )
-    subjects.append(_examples_subject(store, versions))
-    return Verdict(
-        "check", f"current code vs {versions[-1]}", tuple(subjects), baseline=str(versions[-1])
-    )
+    subjects.append(_examples_subject(base))
+    subjects.append(_policy_subject(modes, working, [s.subject for s in subjects], str(latest)))
+    if base.problems:
+        mode = CompatibilityMode.FULL_TRANSITIVE
+        subjects.append(
+            Subject(
+                "released",
+                mode,
+                tuple(str(v) for v in versions),
+                Report(mode=mode),
+                base.problems,
+            )
+        )
+    return Verdict("check", f"current code vs {latest}", tuple(subjects), baseline=str(latest))
 
 
 def diff(old: str, new: str, store: ContractStore | None = None) -> Verdict:
@@ -173,23 +231,27 @@ def diff(old: str, new: str, store: ContractStore | None = None) -> Verdict:
 
     Only the two versions are compared, even for transitive modes: this
     answers "what changed between these two", not "may this be released".
+    The modes are those of the newer release's policy (the latest release's
+    for ``current``).
     """
     from edu_contracts.tables.snapshot import snapshot_metadata
 
     store = store or default_store()
+    verify_lock(store.root, raise_on_problem=True)
     old_version = str(parse_version(old, where="VERSION_A"))
     store.folder(old_version)
     if new == CURRENT:
         new_messages, new_tables = _task_schemas(message_files()), snapshot_metadata()
+        modes = store.modes()
     else:
         new_version = str(parse_version(new, where="VERSION_B"))
         new_messages, new_tables = store.task_schemas(new_version), store.tables(new_version)
-    modes = store.modes()
+        modes = store.released_modes(new_version)
     history = [(old_version, store.task_schemas(old_version))]
     subjects = _message_subjects(history, new_messages, modes, transitive_history=False)
     subjects.append(
         _tables_subject(
-            [(old_version, store.load(old_version, TABLES_FILE))],
+            [(old_version, store.tables(old_version))],
             new_tables,
             modes,
             transitive_history=False,

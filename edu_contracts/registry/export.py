@@ -113,11 +113,17 @@ def contract_files(*, examples: bool = True) -> dict[str, Any]:
     return dict(sorted(files.items()))
 
 
-def write_contract(directory: Path, files: dict[str, Any]) -> list[Path]:
-    """Write ``files`` under ``directory``; the written paths, sorted."""
+def write_contract(
+    directory: Path, files: dict[str, Any], *, inside: Path | None = None
+) -> list[Path]:
+    """Write ``files`` under ``directory``; the written paths, sorted.
+
+    ``inside`` is the tree no write may leave through a link (a release's
+    contracts folder); an export to a folder the user chose needs none.
+    """
     written = []
     for relative, value in sorted(files.items()):
         path = directory / relative
-        write_json(path, value)
+        write_json(path, value, inside=inside)
         written.append(path)
     return written

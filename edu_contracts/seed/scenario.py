@@ -9,18 +9,44 @@ loading. The files live inside the package so they ship in the wheel.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from edu_contracts._files import read_text
 from edu_contracts.errors import SeedError
 
-__all__ = ["Scenario", "document_statuses", "load_scenario", "scenario_names"]
+__all__ = [
+    "MAX_COUNT",
+    "MAX_EMBEDDED_SEGMENTS",
+    "MAX_SCENARIO_BYTES",
+    "MAX_SPREAD",
+    "MAX_TOTAL_ROWS",
+    "Scenario",
+    "document_statuses",
+    "load_scenario",
+    "scenario_names",
+]
 
 _PACKAGE = "edu_contracts.seed"
 _FOLDER = "scenarios"
+
+MAX_SCENARIO_BYTES = 64 * 2**10
+"""A scenario is a few hundred bytes of TOML; a bigger file is the wrong file."""
+MAX_COUNT = 1_000_000
+"""The most any one per-parent count may be."""
+_COUNT_LIMITS = {"chat_turns": 1_000, "usage_days": 3_660}
+"""Counts that size one row (turns in a chat's JSON) or reach back in time (days)."""
+MAX_TOTAL_ROWS = 10_000_000
+"""Rows one scenario may make: about 65 times the shipped ``load`` scenario."""
+MAX_EMBEDDED_SEGMENTS = 1_000_000
+"""3072-d vectors one scenario may embed (about 12 GiB of them)."""
+MAX_SPREAD = 100.0
+"""Beyond this the clusters are noise and a similarity search can show nothing."""
+_LOAD_ROWS_HINT = "about 150,000 rows"
 
 
 @dataclass(frozen=True)
@@ -115,26 +141,37 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             f"scenario is not valid TOML: {exc}",
             where=where,
             fix="compare it with the shipped tiny.toml",
-        ) from exc
+        ) from None
+    except RecursionError:
+        raise SeedError(
+            "scenario is nested too deeply to read",
+            where=where,
+            fix="a scenario is three flat tables: [counts], [embeddings], [ratios]",
+        ) from None
+    except ValueError:  # an integer past Python's digit limit for conversion
+        raise SeedError(
+            "scenario holds a number with more digits than can be read",
+            where=where,
+            fix=f"keep every count at or below {MAX_COUNT:,}",
+        ) from None
     return _validate(raw, name, where)
 
 
 def _read(name_or_path: str | Path) -> tuple[str, str, str]:
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
-        try:
-            return path.read_text(encoding="utf-8"), path.stem, str(path)
-        except OSError as exc:
-            raise SeedError(
-                f"cannot read scenario file: {exc.strerror}",
-                where=str(path),
-                fix="pass an existing TOML file or a scenario name",
-            ) from exc
+    if path.suffix == ".toml" or path.exists() or path.is_symlink():
+        text = read_text(
+            path,
+            limit=MAX_SCENARIO_BYTES,
+            error=SeedError,
+            fix="pass a scenario name (tiny, demo, load) or the path of a TOML file",
+        )
+        return text, path.stem, str(path)
     name = str(name_or_path)
     resource = resources.files(_PACKAGE) / _FOLDER / f"{name}.toml"
     if not resource.is_file():
         raise SeedError(
-            f"unknown scenario {name!r}",
+            f"unknown scenario {name[:80]!r}",
             where="--scenario",
             fix=f"use one of {', '.join(scenario_names())} or a path to a .toml file",
         )
@@ -144,12 +181,30 @@ def _read(name_or_path: str | Path) -> tuple[str, str, str]:
 _SECTIONS = {"counts", "embeddings", "ratios"}
 
 
+def _section(raw: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    section = raw.get(key, {})
+    if not isinstance(section, dict):
+        raise SeedError(
+            f"[{key}] must be a table of keys and values, not a single value or an array",
+            where=where,
+            fix=f"write it as a [{key}] section, as in the shipped tiny.toml",
+        )
+    return section
+
+
 def _validate(raw: dict[str, Any], name: str, where: str) -> Scenario:
-    counts = raw.get("counts", {})
-    embeddings = raw.get("embeddings", {})
-    ratios = raw.get("ratios", {})
+    counts = _section(raw, "counts", where)
+    embeddings = _section(raw, "embeddings", where)
+    ratios = _section(raw, "ratios", where)
     unknown = set(raw) - _SECTIONS - {"description"}
-    values: dict[str, Any] = {"name": name, "description": str(raw.get("description", name))}
+    description = raw.get("description", name)
+    if not isinstance(description, str) or len(description) > 500:
+        raise SeedError(
+            "description must be a line of text (at most 500 characters)",
+            where=where,
+            fix='write e.g. description = "A few users for local work"',
+        )
+    values: dict[str, Any] = {"name": name, "description": description}
     for field in fields(Scenario):
         if field.name in ("name", "description"):
             continue
@@ -183,27 +238,65 @@ def _validate(raw: dict[str, Any], name: str, where: str) -> Scenario:
             where=where,
             fix="keep the two shares at or below 1 together",
         )
-    return Scenario(**values)
+    scenario = Scenario(**values)
+    _check_size(scenario, where)
+    return scenario
+
+
+def _check_size(scenario: Scenario, where: str) -> None:
+    """Counts multiply (users x projects x documents x segments): bound the product too."""
+    total = sum(scenario.totals().values())
+    if total > MAX_TOTAL_ROWS:
+        raise SeedError(
+            f"scenario makes {total:,} rows, over the limit of {MAX_TOTAL_ROWS:,}",
+            where=where,
+            fix="lower the per-parent counts (they multiply); the shipped load scenario "
+            f"makes {_LOAD_ROWS_HINT}",
+        )
+    if scenario.embedded_segments > MAX_EMBEDDED_SEGMENTS:
+        raise SeedError(
+            f"scenario embeds {scenario.embedded_segments:,} segments, over the limit of "
+            f"{MAX_EMBEDDED_SEGMENTS:,} (each 3072-d vector is 12 KiB)",
+            where=where,
+            fix="lower embeddings.share or the segment and document counts",
+        )
 
 
 def _number(value: Any, key: str, is_share: bool, where: str) -> int | float:
     if is_share:
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
-        if not ok and key != "spread":
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        finite = number and math.isfinite(value)
+        if key == "spread":
+            if not (finite and 0 <= value <= MAX_SPREAD):
+                raise SeedError(
+                    f"spread must be a number from 0 to {MAX_SPREAD:g}, got {_shown(value)}",
+                    where=where,
+                    fix="0.8 is a good default",
+                )
+        elif not (finite and 0 <= value <= 1):
             raise SeedError(
-                f"{key} must be a share between 0 and 1, got {value!r}",
+                f"{key} must be a share between 0 and 1, got {_shown(value)}",
                 where=where,
                 fix=f"write e.g. {key} = 0.5",
-            )
-        if key == "spread" and not (isinstance(value, int | float) and value >= 0):
-            raise SeedError(
-                f"spread must be >= 0, got {value!r}", where=where, fix="0.8 is a good default"
             )
         return float(value)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise SeedError(
-            f"{key} must be a non-negative whole number, got {value!r}",
+            f"{key} must be a non-negative whole number, got {_shown(value)}",
             where=where,
             fix=f"write e.g. {key} = 2",
         )
+    limit = _COUNT_LIMITS.get(key, MAX_COUNT)
+    if value > limit:
+        raise SeedError(
+            f"{key} = {_shown(value)} is over the limit of {limit:,}",
+            where=where,
+            fix=f"keep {key} at or below {limit:,}",
+        )
     return value
+
+
+def _shown(value: Any) -> str:
+    """A value as the user wrote it, cut short: a 4,000-digit number is not an error message."""
+    text = repr(value) if not isinstance(value, int) or value < 10**30 else "a very large number"
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,8 +1,9 @@
 """``seed_database``: migrate if needed, refuse a non-empty database, load a scenario.
 
 The refusal is the safety rule: seeding never drops, truncates or
-overwrites. A database with any row in any canonical table is refused
-unless the caller asks to ``append``; an append that repeats a seed already
+overwrites. A database that holds any row, or any table that is not ours,
+is refused before anything is migrated, unless the caller asks to
+``append`` (see :mod:`.emptiness`); an append that repeats a seed already
 loaded fails on the first duplicate key and rolls back entirely.
 """
 
@@ -21,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from edu_contracts.db import migrate
 from edu_contracts.db.url import normalize_url, redact_url
 from edu_contracts.errors import SeedError
+from edu_contracts.seed.emptiness import refuse_unless_empty
 from edu_contracts.seed.loader import (
     TABLE_ORDER,
     BulkWriter,
@@ -31,7 +33,7 @@ from edu_contracts.seed.loader import (
 from edu_contracts.seed.rows import scenario_rows
 from edu_contracts.seed.scenario import Scenario
 
-__all__ = ["REBUILD_MIN_VECTORS", "existing_rows", "seed_database"]
+__all__ = ["REBUILD_MIN_VECTORS", "seed_database"]
 
 REBUILD_MIN_VECTORS = 1
 """Rebuild when a load brings at least this many vectors *and* more than the table holds:
@@ -39,13 +41,10 @@ building the graph once costs about a fifth of maintaining it row by row (measur
 7 ms against 39 ms per 3072-d vector on 10,000 rows)."""
 
 
-def existing_rows(connection: PgConnection[Any]) -> dict[str, int]:
-    """Whether each canonical table holds rows (1) or not (0); cheap on any size."""
-    found = {}
-    for table in TABLE_ORDER:
-        row = connection.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()
-        found[table] = int(bool(row and row[0]))
-    return found
+def _driver(connection: sa.Connection) -> PgConnection[Any]:
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    return raw
 
 
 def seed_database(
@@ -68,14 +67,16 @@ def seed_database(
     where = redact_url(target)
     phase = on_phase or (lambda _: None)
     wanted = revision or migrate.head()
-    if migrate.current(target) != wanted:
-        phase("migrating to the canonical schema")
-        migrate.upgrade(target, wanted)
     engine = sa.create_engine(target, poolclass=sa.NullPool)
     try:
+        if not append:  # judged before migrating: a migration is a write too
+            with engine.connect() as connection:
+                refuse_unless_empty(_driver(connection), TABLE_ORDER, where)
+        if migrate.current(target) != wanted:
+            phase("migrating to the canonical schema")
+            migrate.upgrade(target, wanted)
         with engine.connect() as connection, connection.begin():
-            raw = connection.connection.driver_connection
-            assert isinstance(raw, psycopg.Connection)
+            raw = _driver(connection)
             return _load(raw, scenario, seed, append, batch_rows, on_batch, phase, where)
     except DBAPIError as exc:
         raise _translate(exc, seed, append, where) from exc
@@ -95,14 +96,8 @@ def _load(
     phase: Callable[[str], None],
     where: str,
 ) -> LoadStats:
-    occupied = [t for t, n in existing_rows(raw).items() if n]
-    if occupied and not append:
-        raise SeedError(
-            f"the database is not empty ({', '.join(occupied[:4])}"
-            f"{' ...' if len(occupied) > 4 else ''} hold rows); seeding never overwrites",
-            where=where,
-            fix="seed a fresh database, or pass --append to add this scenario to the rows there",
-        )
+    if not append:  # again inside the load transaction: rows may have arrived meanwhile
+        refuse_unless_empty(raw, TABLE_ORDER, where)
     definition = hnsw_definition(raw)
     rebuild = (
         definition is not None

@@ -18,11 +18,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from edu_contracts._files import parse_json, read_text
 from edu_contracts.errors import ContractFileError
 
-__all__ = ["FORMAT", "RecordedMessage", "read_recording", "record_line"]
+__all__ = [
+    "FORMAT",
+    "MAX_LINE_DEPTH",
+    "MAX_RECORDING_BYTES",
+    "RecordedMessage",
+    "read_recording",
+    "record_line",
+]
 
 FORMAT = 1
+MAX_RECORDING_BYTES = 64 * 2**20
+"""A recording holds messages of at most 64 KiB each; 64 MiB is a thousand of the largest."""
+MAX_LINE_DEPTH = 64
+"""A recorded message is a few levels deep; deeper is hostile, and would exhaust the validator."""
 
 
 @dataclass(frozen=True)
@@ -52,25 +64,17 @@ def record_line(body: dict[str, Any], *, test: str) -> str:
 def read_recording(path: Path | str) -> list[RecordedMessage]:
     """Every message of a recording; a bad line is an error naming file and line."""
     source = Path(path)
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContractFileError(
-            f"cannot read the recording: {exc}",
-            where=str(source),
-            fix="pass the file written by the producer's `pytest --edu-record=FILE`",
-        ) from exc
+    text = read_text(
+        source,
+        limit=MAX_RECORDING_BYTES,
+        fix="pass the file written by the producer's `pytest --edu-record=FILE`",
+    )
     messages: list[RecordedMessage] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{source}:{number}"
-        try:
-            item = json.loads(line)
-        except ValueError as exc:
-            raise ContractFileError(
-                f"line is not JSON: {exc}", where=where, fix="the file must be JSON lines"
-            ) from exc
+        item = parse_json(line, where=str(source), first_line=number, max_depth=MAX_LINE_DEPTH)
         if not isinstance(item, dict) or not isinstance(item.get("body"), dict):
             raise ContractFileError(
                 "line is not a recorded message (an object with a 'body' object)",
