@@ -16,6 +16,7 @@ import pytest
 from edu_contracts import config as _config
 from edu_contracts.testing._state import STATE_KEY, WORKERINPUT_KEY, RunState, run_state
 from edu_contracts.testing.fixtures import (
+    edu_async_queue,
     edu_azurite,
     edu_config,
     edu_connection,
@@ -30,6 +31,7 @@ from edu_contracts.testing.fixtures import (
 )
 
 __all__ = [
+    "edu_async_queue",
     "edu_azurite",
     "edu_config",
     "edu_connection",
