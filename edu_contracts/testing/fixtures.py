@@ -19,6 +19,7 @@ edu_session            function   ``Session`` on it; ``commit()`` is a savepoint
 edu_sessionmaker       function   sessionmaker bound the same way, for app code
 edu_queue              function   ``EduQueue``: own queue; contract-checked, recorded
 edu_async_queue        function   ``EduAsyncQueue``: the same queue rules, as coroutines
+edu_recorded_message   function   one message of ``--edu-replay``'s recording, checked
 edu_factories          function   ``Factories`` bound to ``edu_session``, seeded
 =====================  =========  ==============================================
 """
@@ -47,9 +48,11 @@ if TYPE_CHECKING:
     from edu_contracts.services import AzuriteInfo, PostgresInfo, Services
     from edu_contracts.services.janitor import DatabaseJanitor
     from edu_contracts.testing.queues import EduAsyncQueue, EduQueue
+    from edu_contracts.workflows.recording import RecordedMessage
 
 __all__ = [
     "PostgresServer",
+    "edu_async_queue",
     "edu_azurite",
     "edu_config",
     "edu_connection",
@@ -58,6 +61,7 @@ __all__ = [
     "edu_factories",
     "edu_postgres",
     "edu_queue",
+    "edu_recorded_message",
     "edu_services",
     "edu_session",
     "edu_sessionmaker",
@@ -237,6 +241,46 @@ def edu_async_queue(
         )
         yield queue
         _end_of_test(edu_services, queue, tasks)
+
+
+@pytest.fixture
+def edu_recorded_message(request: pytest.FixtureRequest, edu_config: EduConfig) -> RecordedMessage:
+    """One message of the producer's recording (``--edu-replay FILE``), already
+    checked: it decodes with this code and validates against the pinned
+    contract, or the test fails naming the field and the rule.
+
+    A test that takes it runs once per recorded message (the plugin
+    parametrizes it); put ``edu_recorded_message.wire_text()`` on a queue
+    with ``send_raw`` and run the consumer's handler on it.
+    """
+    from edu_contracts.errors import ContractViolationError
+    from edu_contracts.queue import decode
+    from edu_contracts.registry.validate import validate_message
+
+    recorded: RecordedMessage | None = getattr(request, "param", None)
+    if recorded is None:
+        pytest.skip(
+            "no recording to replay: pass --edu-replay=FILE (or EDU_REPLAY), the file the "
+            "producer's `pytest --edu-record=FILE` wrote"
+        )
+    origin = f"{recorded.where}, recorded by {recorded.test or 'the producer'}"
+    if recorded.undecodable is not None:
+        bad = recorded.undecodable
+        raise ContractViolationError(
+            f"the producer sent a message that does not decode: {bad.error}: {bad.detail}",
+            where=origin,
+            fix="fix the producer: it must send QueueTaskMessage models through the codec",
+        )
+    violations = validate_message(recorded.body, edu_config.contract_version)
+    if violations:
+        raise ContractViolationError(
+            f"a recorded {recorded.type} message breaks contract "
+            f"{edu_config.contract_version or 'latest'}: {violations[0]}",
+            where=origin,
+            fix="deploy a consumer pinned to a contract that accepts it, or fix the producer",
+        )
+    decode(recorded.wire_text())  # MessageDecodeError names the field
+    return recorded
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ from edu_contracts.queue import (
 )
 from edu_contracts.schemas.queue import QueueTaskMessage
 
-__all__ = ["EduAsyncQueue", "EduQueue"]
+__all__ = ["EduAsyncQueue", "EduQueue", "Undecodable"]
 
 _RECORD_LOCK = threading.Lock()
 

@@ -22,6 +22,7 @@ hearing of it::
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -61,6 +62,12 @@ class RecordedMessage:
     where: str  # file:line, for findings
     undecodable: Undecodable | None = None
     """Set when the producer sent text that does not decode (``body`` is then ``{}``)."""
+
+    def wire_text(self) -> str:
+        """The queue text the producer sent: base64 of the body's JSON (or the raw text)."""
+        if self.undecodable is not None:
+            return self.undecodable.text
+        return base64.b64encode(json.dumps(self.body).encode("utf-8")).decode("ascii")
 
 
 def record_line(body: dict[str, Any], *, test: str) -> str:
