@@ -50,7 +50,6 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import (
     AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
@@ -101,11 +100,13 @@ _MAX_DOCUMENTS = 50
 
 # --- wire strictness: the released schema's rules, checked in pydantic-core ---
 
-_UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-"""RFC 9562's string form: what JSON Schema ``format: uuid`` means."""
+_UUID_TEXT = cs.str_schema(min_length=36, max_length=36)
+"""RFC 9562's string form, what JSON Schema ``format: uuid`` means, is the only
+36-character form the UUID parser that follows accepts (it checks the hyphens'
+places), so a length check does what a regular expression would, cheaper."""
 
-_DATE_TIME_PATTERN = (
-    r"^[0-9]{4}-(0[1-9]|1[0-2])-[0-9]{2}[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+_DATE_TIME_TEXT = cs.str_schema(
+    pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])-[0-9]{2}[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
     r"(\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
 )
 """RFC 3339 ``date-time`` (section 5.6, offset required, no leap second): JSON
@@ -120,8 +121,8 @@ class _WireFormat:
     ``datetime``); the JSON Schema stays ``{"type": "string", "format": ...}``.
     """
 
-    def __init__(self, pattern: str, json_format: str, kind: type, expected: str) -> None:
-        self._pattern = pattern
+    def __init__(self, text: CoreSchema, json_format: str, kind: type, expected: str) -> None:
+        self._text = text
         self._format = json_format
         self._kind = kind
         self._expected = expected
@@ -132,7 +133,7 @@ class _WireFormat:
         inner = handler(source)
         kind = f"{self._format.replace('-', '_')}_format"
         message = f"Input should be {self._expected} (format: {self._format})"
-        text = cs.str_schema(pattern=self._pattern)
+        text = self._text
         return cs.json_or_python_schema(
             json_schema=cs.chain_schema(
                 [cs.custom_error_schema(text, kind, custom_error_message=message), inner]
@@ -156,23 +157,51 @@ class _WireFormat:
         return {"format": self._format, "type": "string"}
 
 
-def _json_integer(value: Any) -> Any:
-    """JSON Schema's ``integer`` includes ``5.0``; strict mode then refuses "5" and true."""
-    if type(value) is float and value.is_integer():
-        return int(value)
-    return value
+class _JsonInteger:
+    """Annotation: an integer as JSON Schema counts them, checked in pydantic-core.
+
+    ``type: integer`` takes ``5`` and ``5.0`` (a number with no fraction) and
+    never ``"5"`` or ``true``: strict int, or a strict float that converts
+    without loss. The constraints (``ge``/``le``) must come before it.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        inner = handler(source)
+        strict: CoreSchema = {**inner, "strict": True}
+        lax: CoreSchema = {**inner, "strict": False}
+        return cs.json_or_python_schema(
+            json_schema=cs.union_schema(
+                [strict, cs.chain_schema([cs.float_schema(strict=True), lax])],
+                custom_error_type="integer_type",
+                custom_error_message=_integer_message(inner),
+            ),
+            python_schema=strict,
+        )
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return handler(core_schema["python_schema"])
+
+
+def _integer_message(schema: CoreSchema) -> str:
+    low, high = schema.get("ge"), schema.get("le")
+    bounds = f" from {low} to {high}" if low is not None and high is not None else ""
+    return f"Input should be a whole number{bounds} (type: integer; not a string or boolean)"
 
 
 WireUUID = Annotated[
     uuid.UUID,
-    _WireFormat(_UUID_PATTERN, "uuid", uuid.UUID, "a UUID string of 8-4-4-4-12 hex digits"),
+    _WireFormat(_UUID_TEXT, "uuid", uuid.UUID, "a UUID string of 8-4-4-4-12 hex digits"),
 ]
 """A UUID as the contract says: ``format: uuid``, hyphenated, nothing else."""
 
 WireDateTime = Annotated[
     AwareDatetime,
     _WireFormat(
-        _DATE_TIME_PATTERN,
+        _DATE_TIME_TEXT,
         "date-time",
         datetime,
         "an RFC 3339 timestamp string with a timezone offset, e.g. 2026-01-31T12:00:00Z",
@@ -180,8 +209,13 @@ WireDateTime = Annotated[
 ]
 """A timezone-aware timestamp as the contract says: an RFC 3339 string."""
 
-WireInt = Annotated[int, BeforeValidator(_json_integer), Field(strict=True)]
+WireInt = Annotated[int, _JsonInteger()]
 """An integer as JSON Schema counts them: ``5`` or ``5.0``, never ``"5"`` or ``true``."""
+
+# bounds go before the marker, so the checks stay inside pydantic-core's int validator
+_FlashcardCount = Annotated[int, Field(ge=1, le=200), _JsonInteger()]
+_QuizCount = Annotated[int, Field(ge=1, le=100), _JsonInteger()]
+_MindMapDepth = Annotated[int, Field(ge=1, le=6), _JsonInteger()]
 
 
 class Difficulty(StrEnum):
@@ -301,14 +335,14 @@ class _GenerationData(_Payload):
 class FlashcardGenerationData(_GenerationData):
     """Generate a group of flashcards from the given documents."""
 
-    count: WireInt = Field(default=20, ge=1, le=200, description="Number of flashcards.")
+    count: _FlashcardCount = Field(default=20, description="Number of flashcards.")
     difficulty: Difficulty = Difficulty.MEDIUM
 
 
 class QuizGenerationData(_GenerationData):
     """Generate a quiz from the given documents."""
 
-    count: WireInt = Field(default=10, ge=1, le=100, description="Number of questions.")
+    count: _QuizCount = Field(default=10, description="Number of questions.")
     difficulty: Difficulty = Difficulty.MEDIUM
 
 
@@ -321,7 +355,7 @@ class NoteGenerationData(_GenerationData):
 class MindMapGenerationData(_GenerationData):
     """Generate a mind map from the given documents."""
 
-    max_depth: WireInt = Field(default=3, ge=1, le=6, description="Levels below the root.")
+    max_depth: _MindMapDepth = Field(default=3, description="Levels below the root.")
 
 
 # --- messages ---------------------------------------------------------------
