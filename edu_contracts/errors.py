@@ -64,6 +64,15 @@ class _FuzzReport(Protocol):
     def render(self) -> str: ...
 
 
+class _Received(Protocol):
+    """What a ``drain`` result holds (``edu_contracts.queue.ReceiveResult``)."""
+
+    @property
+    def tasks(self) -> Sequence[Any]: ...
+    @property
+    def seen(self) -> int: ...
+
+
 __all__ = [
     "ConfigurationError",
     "ContractError",
@@ -247,16 +256,18 @@ class SendManyError(ServiceError):
 
 
 class DrainError(ServiceError):
-    """``drain`` failed part-way; ``tasks`` holds the ``ReceivedTask``s it had taken.
+    """``drain`` failed part-way; ``result`` holds what it had already done.
 
     With ``ack=True`` those messages are gone from the queue, so the caller
-    must get them even though the drain did not finish.
+    must get them even though the drain did not finish: ``tasks`` (handed
+    out), ``result.poisoned`` (moved aside) and ``result.left``.
     """
 
-    def __init__(self, cause: ServiceError, tasks: list[Any]) -> None:
-        self.tasks = tasks
+    def __init__(self, cause: ServiceError, result: _Received) -> None:
+        self.result = result
+        self.tasks: list[Any] = list(result.tasks)
         super().__init__(
-            f"drain stopped after {len(tasks)} messages: {cause.message}",
+            f"drain stopped after {result.seen} messages: {cause.message}",
             where=cause.where,
             fix=cause.fix,
         )

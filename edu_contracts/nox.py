@@ -15,9 +15,10 @@ That registers two sessions:
     (``--edu-record``), then ``can-i-deploy`` of the recording against the
     consumer version(s) given in ``deploy_against``; CI publishes the file.
     consumer: ``can-i-deploy`` of the producer's recording (path from
-    ``recording=`` or ``$EDU_RECORDED_MESSAGES``) against its pinned
-    version, then the tests with ``EDU_RECORDED_MESSAGES`` set, so its replay
-    test feeds every recorded message through the real handler.
+    ``recording=`` or ``$EDU_REPLAY``) against its pinned version, then the
+    tests with ``--edu-replay``, so its replay test (one that takes the
+    plugin's ``edu_recorded_message``) feeds every recorded message through
+    the real handler.
 ``seed``
     ``edu-contracts seed --url $DATABASE_URL --scenario demo`` (posargs pass
     through, e.g. ``nox -s seed -- --scenario load``).
@@ -80,7 +81,7 @@ def contracts_commands(
         ]
         return plan
     if role == "consumer":
-        replay = recording or environ.get("EDU_RECORDED_MESSAGES")
+        replay = recording or environ.get("EDU_REPLAY")
         if not replay:
             return [(["pytest", *tests, f"--edu-contract-version={contract_version}"], {})]
         return [
@@ -96,8 +97,13 @@ def contracts_commands(
                 {},
             ),
             (
-                ["pytest", *tests, f"--edu-contract-version={contract_version}"],
-                {"EDU_RECORDED_MESSAGES": os.path.abspath(replay)},
+                [
+                    "pytest",
+                    *tests,
+                    f"--edu-contract-version={contract_version}",
+                    f"--edu-replay={os.path.abspath(replay)}",
+                ],
+                {},
             ),
         ]
     raise ConfigurationError(
@@ -135,8 +141,8 @@ def service_sessions(
             session.run(
                 *command, *([] if command[0] != "pytest" else session.posargs), env=extra_env
             )
-        if role == "consumer" and not (recording or os.environ.get("EDU_RECORDED_MESSAGES")):
-            session.warn("no producer recording: set EDU_RECORDED_MESSAGES to replay one")
+        if role == "consumer" and not (recording or os.environ.get("EDU_REPLAY")):
+            session.warn("no producer recording: set EDU_REPLAY to replay one")
 
     @nox.session(name="seed", python=python)  # type: ignore[untyped-decorator]
     def seed(session: Any) -> None:

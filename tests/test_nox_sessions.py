@@ -28,13 +28,15 @@ def test_producer_records_then_asks_can_i_deploy_per_consumer() -> None:
 
 def test_consumer_replays_the_producers_recording() -> None:
     plan = contracts_commands(
-        role="consumer", contract_version="1.0.0", env={"EDU_RECORDED_MESSAGES": "r.jsonl"}
+        role="consumer", contract_version="1.0.0", env={"EDU_REPLAY": "r.jsonl"}
     )
     (deploy, _), (tests, env) = plan
     assert deploy[:4] == ["edu-contracts", "can-i-deploy", "--producer", "r.jsonl"]
     assert deploy[-1] == "1.0.0"
     assert tests[0] == "pytest"
-    assert env["EDU_RECORDED_MESSAGES"].endswith("r.jsonl")
+    assert tests[-1].startswith("--edu-replay=")
+    assert tests[-1].endswith("r.jsonl")
+    assert env == {}
 
 
 def test_consumer_without_recording_just_tests() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -34,9 +34,19 @@ from azure.storage.queue import (
 )
 from urllib3.util.retry import Retry
 
-from edu_contracts.errors import ConfigurationError, ServiceError
+from edu_contracts.errors import (
+    ConfigurationError,
+    EduContractsError,
+    MissingDependencyError,
+    ServiceError,
+)
+
+if TYPE_CHECKING:
+    from azure.storage.queue.aio import QueueClient as AsyncQueueClient
 
 __all__ = [
+    "async_client_from_connection_string",
+    "async_sibling_client",
     "aware",
     "azure_errors",
     "check_wire_policies",
@@ -108,7 +118,43 @@ def client_from_connection_string(
         ) from exc
 
 
-def check_wire_policies(client: QueueClient) -> None:
+def async_client_from_connection_string(
+    connection_string: str, queue_name: str, **options: Any
+) -> AsyncQueueClient:
+    """The aio twin of ``client_from_connection_string`` (aiohttp keeps its own pool)."""
+    try:
+        import aiohttp  # noqa: F401  (the SDK's aio transport; fail here, not on first request)
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "AsyncTaskQueue needs aiohttp, the Azure SDK's async transport",
+            where="edu_contracts.queue.AsyncTaskQueue",
+            fix="install the extra: pip install 'edu-contracts[aio]'",
+        ) from exc
+    from azure.storage.queue.aio import QueueClient as AioClient
+
+    try:
+        return AioClient.from_connection_string(connection_string, queue_name, **options)
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"cannot use this connection string: {exc}",
+            where="connection_string",
+            fix="pass a storage connection string with AccountName, AccountKey "
+            "and QueueEndpoint (for Azurite: the devstoreaccount1 string)",
+        ) from exc
+
+
+def async_sibling_client(client: AsyncQueueClient, queue_name: str) -> AsyncQueueClient:
+    """An aio client for another queue of the same account, with the same credential."""
+    from azure.storage.queue.aio import QueueClient as AioClient
+
+    parts = urlsplit(client.url)
+    path = parts.path.rstrip("/").rsplit("/", 1)[0] + "/" + queue_name
+    return AioClient.from_queue_url(
+        urlunsplit(parts._replace(path=path)), credential=client.credential
+    )
+
+
+def check_wire_policies(client: QueueClient | AsyncQueueClient) -> None:
     """Refuse a client whose SDK policies would base64 the text a second time.
 
     Our codec already produces base64(JSON); a ``TextBase64EncodePolicy`` on
@@ -138,11 +184,23 @@ def sibling_client(client: QueueClient, queue_name: str) -> QueueClient:
 
 @contextmanager
 def azure_errors(action: str, queue: str, endpoint: str) -> Iterator[None]:
-    """Translate SDK errors into ``ServiceError`` naming the queue and the fix."""
+    """Translate SDK errors into ``ServiceError`` naming the queue and the fix.
+
+    Anything else the SDK or its transport raises (a parser's ``MemoryError``,
+    a ``UnicodeEncodeError``) is translated too: callers catch one tree.
+    """
     try:
         yield
     except AzureError as exc:
         raise _translate(exc, action, queue, endpoint) from exc
+    except EduContractsError:
+        raise
+    except Exception as exc:
+        raise ServiceError(
+            f"could not {action}: {type(exc).__name__}: {str(exc)[:300]}",
+            where=f"queue {queue!r} at {endpoint}",
+            fix="retry; if it persists, report it with the azure-storage-queue version",
+        ) from exc
 
 
 def _translate(exc: AzureError, action: str, queue: str, endpoint: str) -> ServiceError:
@@ -175,13 +233,10 @@ def _translate(exc: AzureError, action: str, queue: str, endpoint: str) -> Servi
 def parallel(
     work: Callable[[_T], _R], items: Sequence[_T], concurrency: int
 ) -> list[_R | ServiceError]:
-    """Run ``work`` over ``items`` on threads; each result or ServiceError, in order."""
-    if concurrency < 1:
-        raise ConfigurationError(
-            f"concurrency must be at least 1, not {concurrency}",
-            where="concurrency",
-            fix="use the number of requests to keep in flight (16 is a good start)",
-        )
+    """Run ``work`` over ``items`` on threads; each result or ServiceError, in order.
+
+    ``concurrency`` is checked by the caller (``_core.check_concurrency``).
+    """
 
     def attempt(item: _T) -> _R | ServiceError:
         try:

@@ -12,30 +12,24 @@ to get subtly wrong:
   deleted, so nothing is deleted unread or lost;
 - errors that name the queue and the fix instead of an HTTP body;
 - safety: ``clear`` and ``delete`` only touch queues this object created.
+
+This is the blocking shell: it does the I/O (threads for concurrency) and
+asks ``_core`` for every decision; ``aio.AsyncTaskQueue`` is its twin.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from contextlib import suppress
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Self
 
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.queue import QueueClient, QueueMessage
 
-from edu_contracts.errors import (
-    ConfigurationError,
-    DrainError,
-    MessageDecodeError,
-    MessageEncodeError,
-    SendManyError,
-    ServiceError,
-    UnsafeOperationError,
-)
+from edu_contracts.errors import DrainError, ServiceError
+from edu_contracts.queue import _core
 from edu_contracts.queue._azure import (
-    aware,
     azure_errors,
     check_wire_policies,
     client_from_connection_string,
@@ -44,23 +38,20 @@ from edu_contracts.queue._azure import (
     sibling_client,
     validate_queue_name,
 )
-from edu_contracts.queue._types import PeekedTask, ReceivedTask, SentMessage
-from edu_contracts.queue.codec import decode, encode
-from edu_contracts.queue.poison import (
-    POISON_SUFFIX,
-    PoisonReason,
-    PoisonRecord,
-    assemble,
-    decode_poison,
-    encode_poison,
+from edu_contracts.queue._core import DEFAULT_MAX_DEQUEUE_COUNT, MAX_BATCH
+from edu_contracts.queue._types import (
+    LeftTask,
+    PeekedTask,
+    PoisonedTask,
+    ReceivedTask,
+    ReceiveResult,
+    SentMessage,
 )
+from edu_contracts.queue.codec import encode
+from edu_contracts.queue.poison import POISON_SUFFIX, PoisonRecord, assemble, decode_poison
 from edu_contracts.schemas.queue import QueueTaskMessage
 
 __all__ = ["DEFAULT_MAX_DEQUEUE_COUNT", "TaskQueue"]
-
-DEFAULT_MAX_DEQUEUE_COUNT: Final = 5
-_MAX_BATCH: Final = 32  # Azure's per-request cap for receive and peek
-_log = logging.getLogger("edu_contracts.queue")
 
 
 class TaskQueue:
@@ -75,19 +66,12 @@ class TaskQueue:
     ) -> None:
         """Wrap an existing client, which must have no base64 message policy."""
         check_wire_policies(client)
-        self._name = validate_queue_name(client.queue_name, reserve=len(POISON_SUFFIX))
-        if max_dequeue_count < 1:
-            raise ConfigurationError(
-                f"max_dequeue_count must be at least 1, not {max_dequeue_count}",
-                where="max_dequeue_count",
-                fix="use the number of deliveries a task may fail before it is poisoned (e.g. 5)",
-            )
+        self._rules = _core.QueueRules(
+            client.queue_name, _core.endpoint_of(client.url), max_dequeue_count
+        )
         self._client = client
         self._poison = poison_client or sibling_client(client, self.poison_name)
         check_wire_policies(self._poison)
-        self._max_dequeue_count = max_dequeue_count
-        self._endpoint = client.url.rsplit("/", 1)[0].split("?", 1)[0]
-        self._created: set[str] = set()
         self._owns_clients = False
 
     @classmethod
@@ -116,50 +100,66 @@ class TaskQueue:
 
     @property
     def name(self) -> str:
-        return self._name
+        return self._rules.name
 
     @property
     def poison_name(self) -> str:
-        return self._name + POISON_SUFFIX
+        return self._rules.poison_name
 
     @property
     def max_dequeue_count(self) -> int:
-        return self._max_dequeue_count
+        return self._rules.max_dequeue_count
 
     @property
     def client(self) -> QueueClient:
         """The underlying SDK client, for what this wrapper does not cover."""
         return self._client
 
-    def create(self) -> bool:
+    def create(self, *, exclusive: bool = False) -> bool:
         """Create the queue if missing; True if this call created it.
 
-        Only a queue created here may later be cleared or deleted by this object.
+        Only a queue created here may later be cleared or deleted by this
+        object. ``exclusive`` creates the poison sibling too and refuses
+        (``UnsafeOperationError``, nothing touched) if either already exists.
         """
-        with azure_errors("create the queue", self._name, self._endpoint):
+        made = self._create(self.name, self._client)
+        if not exclusive:
+            return made
+        made_poison = self._create(self.poison_name, self._poison)
+        if not (made and made_poison):
+            if self._rules.created:
+                self.delete()
+            self._rules.refuse_existing(
+                n for n, m in ((self.name, made), (self.poison_name, made_poison)) if not m
+            )
+        return True
+
+    def _create(self, name: str, client: QueueClient) -> bool:
+        with azure_errors("create the queue", name, self._rules.endpoint):
             try:
-                self._client.create_queue()
+                client.create_queue()
             except ResourceExistsError:
                 return False
-        self._created.add(self._name)
+        self._rules.created.add(name)
         return True
 
     def delete(self) -> None:
         """Delete the queue and its poison queue, if (and only if) this object created them."""
-        self._refuse_unless_created("delete")
-        for name, client in ((self.poison_name, self._poison), (self._name, self._client)):
-            if name in self._created:
+        if not self._rules.created:
+            self._rules.refuse_unless_created("delete")
+        for name, client in ((self.poison_name, self._poison), (self.name, self._client)):
+            if name in self._rules.created:
                 with (
-                    azure_errors("delete the queue", name, self._endpoint),
+                    azure_errors("delete the queue", name, self._rules.endpoint),
                     suppress(ResourceNotFoundError),
                 ):
                     client.delete_queue()
-                self._created.discard(name)
+                self._rules.created.discard(name)
 
     def clear(self) -> None:
         """Delete every message unread; refused on a queue this object did not create."""
-        self._refuse_unless_created("clear")
-        with azure_errors("clear the queue", self._name, self._endpoint):
+        self._rules.refuse_unless_created("clear")
+        with azure_errors("clear the queue", self.name, self._rules.endpoint):
             self._client.clear_messages()
 
     def close(self) -> None:
@@ -189,78 +189,83 @@ class TaskQueue:
         time_to_live: int | None = None,
     ) -> SentMessage:
         """Encode and send one message (``visibility_timeout`` delays it, in seconds)."""
-        return self._sendmessage_text(message, encode(message), visibility_timeout, time_to_live)
+        return self._send_text(message, encode(message), visibility_timeout, time_to_live)
 
     def send_many(
         self, messages: Iterable[QueueTaskMessage], *, concurrency: int = 16
     ) -> list[SentMessage]:
-        """Send concurrently; results in input order.
+        """Send concurrently (threads); results in input order.
 
         Every message is encoded before the first is sent, so an invalid or
         oversized message rejects the whole batch instead of half of it.
-        Threads, not the SDK's aio client: against Azurite aio was no faster
-        (both are bound by azure-core's per-request CPU) and needs aiohttp.
         """
-        batch = list(messages)
-        texts: list[str] = []
-        for index, message in enumerate(batch):
-            try:
-                texts.append(encode(message))
-            except MessageEncodeError as exc:  # includes MessageTooLargeError
-                raise type(exc)(exc.message, where=f"messages[{index}]", fix=exc.fix) from exc
-        outcomes = parallel(
-            lambda pair: self._sendmessage_text(pair[0], pair[1], None, None),
-            list(zip(batch, texts, strict=True)),
-            concurrency,
-        )
-        sent = [o if isinstance(o, SentMessage) else None for o in outcomes]
-        failures = {i: o for i, o in enumerate(outcomes) if isinstance(o, ServiceError)}
-        if failures:
-            raise SendManyError(
-                f"{len(failures)} of {len(batch)} messages were not sent "
-                f"(first failed index: {min(failures)})",
-                sent=sent,
-                failures=failures,
-            )
-        return [s for s in sent if s is not None]
+        _core.check_concurrency(concurrency)
+        pairs = _core.encode_batch(messages)
+        outcomes = parallel(lambda p: self._send_text(p[0], p[1], None, None), pairs, concurrency)
+        return _core.sent_or_raise(outcomes)
 
-    def _sendmessage_text(
+    def _send_text(
         self, message: QueueTaskMessage, text: str, visibility: int | None, ttl: int | None
     ) -> SentMessage:
-        with azure_errors(f"send a {message.type} message", self._name, self._endpoint):
-            result = self._client.send_message(
+        with azure_errors(f"send a {message.type} message", self.name, self._rules.endpoint):
+            receipt = self._client.send_message(
                 text, visibility_timeout=visibility, time_to_live=ttl
             )
-        return SentMessage(
-            message=message,
-            message_id=result.id,
-            pop_receipt=str(result.pop_receipt),
-            inserted_on=aware(result.inserted_on),
-            expires_on=aware(result.expires_on),
-            text=text,
-        )
+        return _core.sent(message, text, receipt)
 
     # --- receiving -----------------------------------------------------------
 
-    def receive(
-        self, max_messages: int = _MAX_BATCH, visibility_timeout: int = 30
-    ) -> list[ReceivedTask]:
+    def receive(self, max_messages: int = MAX_BATCH, visibility_timeout: int = 30) -> ReceiveResult:
         """Take up to ``max_messages`` (1-32) in one request; poison what cannot be processed.
 
-        Returned tasks stay invisible for ``visibility_timeout`` seconds; ``ack``
-        each one when done, or it comes back with a higher dequeue count.
+        The result iterates over the tasks handed out; ``.poisoned`` says what
+        was moved aside and why, ``.left`` what stays for the next try.
+        Returned tasks stay invisible for ``visibility_timeout`` seconds;
+        ``ack`` each one when done, or it comes back with a higher dequeue count.
         """
-        return self._receive_batch(max_messages, visibility_timeout)[0]
+        _core.check_batch(max_messages)
+        with azure_errors("receive", self.name, self._rules.endpoint):
+            pages = self._client.receive_messages(
+                messages_per_page=max_messages,
+                max_messages=max_messages,
+                visibility_timeout=visibility_timeout,
+            ).by_page()
+            raw: list[QueueMessage] = list(next(pages, []))
+        return _core.collect(self._settle(item) for item in raw)
+
+    def _settle(self, item: QueueMessage) -> ReceivedTask | PoisonedTask | LeftTask:
+        verdict = _core.judge(item, self._rules)
+        if not isinstance(verdict, _core.PoisonPlan):
+            return verdict
+        try:
+            for text in verdict.texts:
+                self._send_poison(text)
+        except Exception as exc:  # ServiceError or foreign: either way the original stays
+            return _core.settle(verdict, self._rules, exc, None)
+        try:
+            with azure_errors("delete a poisoned message", self.name, self._rules.endpoint):
+                self._client.delete_message(item.id, item.pop_receipt)
+        except Exception as exc:
+            return _core.settle(verdict, self._rules, None, exc)
+        return _core.settle(verdict, self._rules, None, None)
+
+    def _send_poison(self, text: str) -> None:
+        with azure_errors("send to the poison queue", self.poison_name, self._rules.endpoint):
+            try:
+                self._poison.send_message(text)
+            except ResourceNotFoundError:
+                self._create(self.poison_name, self._poison)
+                self._poison.send_message(text)
 
     def ack(self, received: ReceivedTask) -> None:
         """Delete a processed message (needs the pop receipt of its latest receive)."""
-        with azure_errors(f"ack message {received.message_id}", self._name, self._endpoint):
+        with azure_errors(f"ack message {received.message_id}", self.name, self._rules.endpoint):
             self._client.delete_message(received.message_id, received.pop_receipt)
 
     def drain(
         self, *, ack: bool = True, visibility_timeout: int = 30, limit: int | None = None
-    ) -> list[ReceivedTask]:
-        """Receive in batches until no message is visible (or ``limit`` is reached).
+    ) -> ReceiveResult:
+        """Receive in batches until no message is visible (or ``limit`` tasks are taken).
 
         With ``ack`` each batch is deleted once decoded and collected; a failed
         ack is logged, not raised, because that message simply comes back
@@ -269,153 +274,37 @@ class TaskQueue:
         so far. Without ``ack`` messages return after ``visibility_timeout``.
         Delayed (not yet visible) messages are not waited for.
         """
-        tasks: list[ReceivedTask] = []
-        while limit is None or len(tasks) < limit:
-            want = _MAX_BATCH if limit is None else min(_MAX_BATCH, limit - len(tasks))
+        progress = _core.DrainProgress(limit)
+        while (want := progress.want()) is not None:
             try:
-                batch, seen = self._receive_batch(want, visibility_timeout)
+                batch = self.receive(want, visibility_timeout)
             except ServiceError as exc:
-                if not tasks:
+                if not progress.result.seen:
                     raise
-                raise DrainError(exc, tasks) from exc
-            if ack and batch:
-                for task, outcome in zip(batch, parallel(self.ack, batch, 16), strict=True):
-                    if isinstance(outcome, ServiceError):
-                        _log.warning(
-                            "drain: ack of %s failed; it will return: %s", task.message_id, outcome
-                        )
-            tasks.extend(batch)
-            if seen == 0:
-                break
-        return tasks
+                raise DrainError(exc, progress.result) from exc
+            if ack and batch.tasks:
+                _core.log_failed_acks(batch.tasks, parallel(self.ack, batch.tasks, 16))
+            progress.add(batch)
+        return progress.result
 
-    def peek(self, max_messages: int = _MAX_BATCH) -> list[PeekedTask]:
+    def peek(self, max_messages: int = MAX_BATCH) -> list[PeekedTask]:
         """Look at up to 32 messages at the front without taking or poisoning them."""
-        _check_batch(max_messages)
-        with azure_errors("peek", self._name, self._endpoint):
+        _core.check_batch(max_messages)
+        with azure_errors("peek", self.name, self._rules.endpoint):
             raw = list(self._client.peek_messages(max_messages=max_messages))
-        peeked: list[PeekedTask] = []
-        for item in raw:
-            text = message_text(item)
-            message: QueueTaskMessage | None = None
-            error: MessageDecodeError | None = None
-            try:
-                message = decode(text)
-            except MessageDecodeError as exc:
-                error = exc
-            peeked.append(PeekedTask(message, error, item.id, item.dequeue_count or 0, text))
-        return peeked
+        return [_core.peeked(item) for item in raw]
 
     def approximate_count(self) -> int:
         """Messages in the queue, visible or not, as the service estimates it."""
-        with azure_errors("read queue properties", self._name, self._endpoint):
+        with azure_errors("read queue properties", self.name, self._rules.endpoint):
             return self._client.get_queue_properties().approximate_message_count or 0
 
-    def poisoned(self, max_messages: int = _MAX_BATCH) -> list[PoisonRecord]:
+    def poisoned(self, max_messages: int = MAX_BATCH) -> list[PoisonRecord]:
         """Peek at up to 32 poison records (split records joined); [] if none yet."""
-        _check_batch(max_messages)
-        with azure_errors("peek the poison queue", self.poison_name, self._endpoint):
+        _core.check_batch(max_messages)
+        with azure_errors("peek the poison queue", self.poison_name, self._rules.endpoint):
             try:
                 raw = list(self._poison.peek_messages(max_messages=max_messages))
             except ResourceNotFoundError:
                 return []
         return assemble(decode_poison(message_text(item)) for item in raw)
-
-    def _receive_batch(self, max_messages: int, visibility: int) -> tuple[list[ReceivedTask], int]:
-        _check_batch(max_messages)
-        with azure_errors("receive", self._name, self._endpoint):
-            pages = self._client.receive_messages(
-                messages_per_page=max_messages,
-                max_messages=max_messages,
-                visibility_timeout=visibility,
-            ).by_page()
-            raw: list[QueueMessage] = list(next(pages, []))
-        tasks = [task for task in map(self._accept, raw) if task is not None]
-        return tasks, len(raw)
-
-    def _accept(self, item: QueueMessage) -> ReceivedTask | None:
-        """Decode one delivery, or move it to the poison queue and return None."""
-        text = message_text(item)
-        count = item.dequeue_count or 1
-        try:
-            message = decode(text)
-        except MessageDecodeError as exc:
-            self._move_to_poison(item, text, PoisonReason.UNDECODABLE, exc, None)
-            return None
-        if count > self._max_dequeue_count:
-            self._move_to_poison(item, text, PoisonReason.MAX_DEQUEUE_EXCEEDED, None, message.type)
-            return None
-        return ReceivedTask(
-            message=message,
-            message_id=item.id,
-            pop_receipt=str(item.pop_receipt),
-            dequeue_count=count,
-            text=text,
-            inserted_on=aware(item.inserted_on),
-            next_visible_on=aware(item.next_visible_on),
-        )
-
-    def _move_to_poison(
-        self,
-        item: QueueMessage,
-        text: str,
-        reason: PoisonReason,
-        error: MessageDecodeError | None,
-        task_type: str | None,
-    ) -> None:
-        """Copy first, delete second: a failure in between leaves a duplicate, never a loss."""
-        count = item.dequeue_count or 1
-        record = PoisonRecord(
-            reason=reason,
-            error=type(error).__name__ if error else None,
-            detail=error.message
-            if error
-            else f"delivered {count} times, more than max_dequeue_count={self._max_dequeue_count}",
-            where=error.where if error else None,
-            task_type=task_type,
-            queue=self._name,
-            original_message_id=item.id,
-            dequeue_count=count,
-            inserted_on=aware(item.inserted_on),
-            raw_text=text,
-        )
-        for part in encode_poison(record):
-            self._send_poison(part)
-        try:
-            with azure_errors("delete a poisoned message", self._name, self._endpoint):
-                self._client.delete_message(item.id, item.pop_receipt)
-        except ServiceError as exc:
-            _log.error("poisoned message %s stays in %s as well: %s", item.id, self._name, exc)
-        _log.warning(
-            "moved message %s from %s to %s: %s", item.id, self._name, self.poison_name, reason
-        )
-
-    def _send_poison(self, text: str) -> None:
-        with azure_errors("send to the poison queue", self.poison_name, self._endpoint):
-            try:
-                self._poison.send_message(text)
-            except ResourceNotFoundError:
-                try:
-                    self._poison.create_queue()
-                    self._created.add(self.poison_name)
-                except ResourceExistsError:
-                    pass
-                self._poison.send_message(text)
-
-    def _refuse_unless_created(self, action: str) -> None:
-        if self._name not in self._created:
-            raise UnsafeOperationError(
-                f"refusing to {action} queue {self._name!r}: this TaskQueue did not create it",
-                where=f"queue {self._name!r} at {self._endpoint}",
-                fix="only queues made by this object's create() can be cleared or deleted; "
-                "to empty someone else's queue, receive and ack its messages",
-            )
-
-
-def _check_batch(max_messages: int) -> None:
-    if not 1 <= max_messages <= _MAX_BATCH:
-        raise ConfigurationError(
-            f"max_messages must be 1-{_MAX_BATCH}, not {max_messages}",
-            where="max_messages",
-            fix="Azure returns at most 32 messages per request; use drain() for more",
-        )

@@ -147,8 +147,14 @@ def _from_base64(text: str | bytes) -> bytes:
             fix=_TOO_LARGE_FIX,
         )
     try:
-        data = text.encode("ascii") if isinstance(text, str) else text
-        return base64.b64decode(data, validate=True)
+        # Canonical base64 only: whole quads, at most two '='. b64decode(validate=True)
+        # takes any number of trailing '=', and strict_mode still takes them after a
+        # complete quad, so the length and the tail are checked here first. An ASCII
+        # str goes to binascii as it is (no copy); any other str raises ValueError.
+        tail = text[-3:]
+        if len(text) % 4 or tail == "===" or tail == b"===":
+            raise binascii.Error("not canonical")
+        return binascii.a2b_base64(text, strict_mode=True)
     except (binascii.Error, ValueError) as exc:
         raise NotBase64Error(
             f"queue text is not base64: {_base64_problem(text)}",
@@ -164,6 +170,9 @@ def _base64_problem(text: str | bytes) -> str:
         return "it contains characters outside the base64 alphabet"
     if len(data) % 4:
         return f"its length {len(data)} is not a multiple of 4 (truncated or unpadded)"
+    body = data.rstrip(b"=")
+    if b"=" not in body and len(data) - len(body) > 2:
+        return f"it ends in {len(data) - len(body)} '=' (base64 pads with at most 2)"
     return "padding ('=') appears before the end"
 
 

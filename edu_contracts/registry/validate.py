@@ -44,7 +44,11 @@ def _validators(
         union, kinds = message_json_schema(), task_json_schemas()
     else:
         union, kinds = store.message_schema(pinned), store.task_schemas(pinned)
-    return Draft202012Validator(union), {k: Draft202012Validator(s) for k, s in kinds.items()}
+    # format assertion on: "format: uuid" and "date-time" are part of the contract
+    formats = Draft202012Validator.FORMAT_CHECKER
+    return Draft202012Validator(union, format_checker=formats), {
+        k: Draft202012Validator(s, format_checker=formats) for k, s in kinds.items()
+    }
 
 
 def validate_message(

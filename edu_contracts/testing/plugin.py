@@ -17,6 +17,7 @@ from edu_contracts import config as _config
 from edu_contracts.testing import schema as _schema
 from edu_contracts.testing._state import STATE_KEY, WORKERINPUT_KEY, RunState, run_state
 from edu_contracts.testing.fixtures import (
+    edu_async_queue,
     edu_azurite,
     edu_config,
     edu_connection,
@@ -25,12 +26,14 @@ from edu_contracts.testing.fixtures import (
     edu_factories,
     edu_postgres,
     edu_queue,
+    edu_recorded_message,
     edu_services,
     edu_session,
     edu_sessionmaker,
 )
 
 __all__ = [
+    "edu_async_queue",
     "edu_azurite",
     "edu_config",
     "edu_connection",
@@ -39,6 +42,7 @@ __all__ = [
     "edu_factories",
     "edu_postgres",
     "edu_queue",
+    "edu_recorded_message",
     "edu_services",
     "edu_session",
     "edu_sessionmaker",
@@ -77,6 +81,25 @@ def pytest_configure_node(node: Any) -> None:
     """xdist controller hook: start services once and hand them to each worker."""
     state = run_state(node.config)
     node.workerinput[WORKERINPUT_KEY] = state.to_workerinput()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test taking ``edu_recorded_message`` runs once per message of ``--edu-replay``."""
+    if "edu_recorded_message" not in metafunc.fixturenames:
+        return
+    path = run_state(metafunc.config).config.replay
+    if path is None:
+        metafunc.parametrize("edu_recorded_message", [None], ids=["no-recording"], indirect=True)
+        return
+    from edu_contracts.workflows.recording import read_recording
+
+    recorded = read_recording(path)  # a bad file is an error naming file and line
+    metafunc.parametrize(
+        "edu_recorded_message",
+        recorded,
+        ids=[f"{n}-{m.type}" for n, m in enumerate(recorded, start=1)],
+        indirect=True,
+    )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

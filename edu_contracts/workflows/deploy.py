@@ -126,6 +126,23 @@ def _check_recording(
     for recorded in messages:
         subject = f"messages/{recorded.type}"
         version = recorded.contract_version or "the recording"
+        if recorded.undecodable is not None:
+            bad = recorded.undecodable
+            at = f" at {bad.where}" if bad.where else ""
+            evidence.add(
+                subject,
+                version,
+                _breaking(
+                    DeployChange.RECORDED_MESSAGE_UNDECODABLE,
+                    recorded.where,
+                    f"{recorded.test or 'the producer'} put a message on its queue that does not "
+                    f"decode: {bad.error}{at}: {bad.detail}",
+                    "build messages with edu_contracts.schemas.queue and send them with "
+                    "TaskQueue/AsyncTaskQueue (or edu_contracts.queue.encode)",
+                    bad.text[:200],
+                ),
+            )
+            continue
         for violation in validate_message(recorded.body, consumer, store=store)[:3]:
             evidence.add(
                 subject,

@@ -8,10 +8,21 @@ the file; a consumer's CI replays it (``edu-contracts can-i-deploy
     {"format": 1, "type": "document_processing", "contract_version": "1.0.0",
      "test": "tests/test_upload.py::test_upload", "recorded_at": "<ISO 8601>",
      "body": {...the message as JSON...}}
+
+A message the producer's code put on its queue that does not decode is
+recorded too, marked, so that ``can-i-deploy`` fails on it instead of never
+hearing of it::
+
+    {"format": 1, "type": null, "test": "...", "recorded_at": "...", "body": null,
+     "undecodable": {"error": "NotBase64Error", "detail": "...", "where": "text[3]"},
+     "text": "<the queue text, up to 64 KiB>"}
+
+(a reader older than this marking refuses such a line: it fails closed.)
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,8 +37,10 @@ __all__ = [
     "MAX_LINE_DEPTH",
     "MAX_RECORDING_BYTES",
     "RecordedMessage",
+    "Undecodable",
     "read_recording",
     "record_line",
+    "undecodable_line",
 ]
 
 FORMAT = 1
@@ -38,12 +51,30 @@ MAX_LINE_DEPTH = 64
 
 
 @dataclass(frozen=True)
+class Undecodable:
+    """Why a recorded queue text is not a message: the decode error, as the test saw it."""
+
+    error: str
+    detail: str
+    where: str | None
+    text: str
+
+
+@dataclass(frozen=True)
 class RecordedMessage:
     type: str
     contract_version: str | None
     test: str
     body: dict[str, Any]
     where: str  # file:line, for findings
+    undecodable: Undecodable | None = None
+    """Set when the producer sent text that does not decode (``body`` is then ``{}``)."""
+
+    def wire_text(self) -> str:
+        """The queue text the producer sent: base64 of the body's JSON (or the raw text)."""
+        if self.undecodable is not None:
+            return self.undecodable.text
+        return base64.b64encode(json.dumps(self.body).encode("utf-8")).decode("ascii")
 
 
 def record_line(body: dict[str, Any], *, test: str) -> str:
@@ -56,6 +87,23 @@ def record_line(body: dict[str, Any], *, test: str) -> str:
             "test": test,
             "recorded_at": datetime.now(UTC).isoformat(),
             "body": body,
+        },
+        sort_keys=True,
+    )
+
+
+def undecodable_line(text: str, *, error: str, detail: str, where: str | None, test: str) -> str:
+    """One recording line for queue text that did not decode, with the error."""
+    return json.dumps(
+        {
+            "format": FORMAT,
+            "type": None,
+            "contract_version": None,
+            "test": test,
+            "recorded_at": datetime.now(UTC).isoformat(),
+            "body": None,
+            "undecodable": {"error": error, "detail": detail, "where": where},
+            "text": text,
         },
         sort_keys=True,
     )
@@ -75,6 +123,9 @@ def read_recording(path: Path | str) -> list[RecordedMessage]:
             continue
         where = f"{source}:{number}"
         item = parse_json(line, where=str(source), first_line=number, max_depth=MAX_LINE_DEPTH)
+        if isinstance(item, dict) and isinstance(item.get("undecodable"), dict):
+            messages.append(_undecodable(item, where))
+            continue
         if not isinstance(item, dict) or not isinstance(item.get("body"), dict):
             raise ContractFileError(
                 "line is not a recorded message (an object with a 'body' object)",
@@ -104,3 +155,21 @@ def read_recording(path: Path | str) -> list[RecordedMessage]:
             fix="run the producer's tests with --edu-record=FILE first",
         )
     return messages
+
+
+def _undecodable(item: dict[str, Any], where: str) -> RecordedMessage:
+    mark = item["undecodable"]
+    at = mark.get("where")
+    return RecordedMessage(
+        type=str(item.get("type") or "undecodable"),
+        contract_version=None,
+        test=str(item.get("test", "")),
+        body={},
+        where=where,
+        undecodable=Undecodable(
+            error=str(mark.get("error") or "MessageDecodeError"),
+            detail=str(mark.get("detail") or ""),
+            where=at if isinstance(at, str) else None,
+            text=str(item.get("text") or ""),
+        ),
+    )

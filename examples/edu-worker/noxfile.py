@@ -2,8 +2,9 @@
 
 ``nox -s tests``      the suite against real Postgres (pgvector) and Azurite;
 ``nox -s contracts``  replay edu-api's recorded messages through the handlers:
-                      ``EDU_RECORDED_MESSAGES=path/to/recorded.jsonl nox -s contracts``
-                      (or the path as the session's argument).
+                      ``nox -s contracts -- path/to/recorded.jsonl`` (or set
+                      ``EDU_REPLAY``); the plugin's ``edu_recorded_message``
+                      runs the replay test once per recorded message.
 """
 
 from __future__ import annotations
@@ -34,14 +35,14 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python="3.11")
 def contracts(session: nox.Session) -> None:
-    recording = session.posargs[0] if session.posargs else os.environ.get("EDU_RECORDED_MESSAGES")
+    recording = session.posargs[0] if session.posargs else os.environ.get("EDU_REPLAY")
     if not recording:
         session.error(
-            "no recording: set EDU_RECORDED_MESSAGES (or pass the path after --) to the "
+            "no recording: pass the path after -- (or set EDU_REPLAY) to the "
             "recorded.jsonl that edu-api's `nox -s tests` published"
         )
     path = Path(recording).resolve()
     if not path.is_file():
         session.error(f"{path} is not a file; download edu-api's recorded.jsonl artefact first")
     install(session)
-    session.run("pytest", "tests/test_replay_recorded.py", env={"EDU_RECORDED_MESSAGES": str(path)})
+    session.run("pytest", "tests/test_replay_recorded.py", f"--edu-replay={path}")

@@ -23,7 +23,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PRODUCED_KINDS = {"document_processing", "flashcard_generation", "quiz_generation"}
 # What only the outer run should see; backend options pass through.
 _BAD = {"failure", "error", "skipped"}
-_PRIVATE_ENV = ("EDU_RECORD", "EDU_RECORDED_MESSAGES", "PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER")
+_PRIVATE_ENV = ("EDU_RECORD", "EDU_REPLAY", "PYTEST_ADDOPTS", "PYTEST_XDIST_WORKER")
 
 pytest.importorskip("fastapi", reason="the edu-api example needs fastapi (root dev extra)")
 
@@ -62,7 +62,7 @@ def test_what_the_producer_sends_the_consumer_handles(tmp_path: Path) -> None:
 
     _pytest("edu-api", f"--edu-record={recording}")
     entries = [json.loads(line) for line in recording.read_text().splitlines()]
-    _pytest("edu-worker", f"--junitxml={junit}", env={"EDU_RECORDED_MESSAGES": str(recording)})
+    _pytest("edu-worker", f"--junitxml={junit}", f"--edu-replay={recording}")
     replayed = _replayed(junit)
 
     assert {entry["type"] for entry in entries} == PRODUCED_KINDS
@@ -93,7 +93,6 @@ def test_a_message_the_consumer_cannot_read_fails_replay_and_can_i_deploy(
     assert main(["can-i-deploy", "--producer", str(recording), "--consumer", "1.0.0"]) == 1
 
     environ = {k: v for k, v in os.environ.items() if k not in _PRIVATE_ENV}
-    environ["EDU_RECORDED_MESSAGES"] = str(recording)
     result = subprocess.run(
         [
             sys.executable,
@@ -103,6 +102,7 @@ def test_a_message_the_consumer_cannot_read_fails_replay_and_can_i_deploy(
             "no:cacheprovider",
             "-q",
             "tests/test_replay_recorded.py",
+            f"--edu-replay={recording}",
         ],
         cwd=EXAMPLES / "edu-worker",
         env=environ,

@@ -76,10 +76,10 @@ def test_making_user_id_optional_breaks_old_consumers(tmp_path: Path) -> None:
         root,
         "schemas/queue.py",
         '    """Extract, chunk and embed an uploaded document (the seed\'s message)."""\n\n'
-        "    document_id: uuid.UUID\n    project_id: uuid.UUID\n    user_id: uuid.UUID\n",
+        "    document_id: WireUUID\n    project_id: WireUUID\n    user_id: WireUUID\n",
         '    """Extract, chunk and embed an uploaded document (the seed\'s message)."""\n\n'
-        "    document_id: uuid.UUID\n    project_id: uuid.UUID\n"
-        "    user_id: uuid.UUID | None = None\n",
+        "    document_id: WireUUID\n    project_id: WireUUID\n"
+        "    user_id: WireUUID | None = None\n",
     )
     code, report = _check(root)
     assert code == 1

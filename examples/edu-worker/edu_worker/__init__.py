@@ -1,6 +1,7 @@
 """edu-worker, the consumer: takes tasks from the queue and does the slow work.
 
-``run_worker_once(queue, session, sources=...)`` handles one batch; the
+``await run_worker_once(queue, session, sources=...)`` handles one batch
+(on ``AsyncTaskQueue``, with a concurrency limit); the
 handlers turn an uploaded document into embedded segments and processed
 documents into flashcards and quizzes. See :mod:`edu_worker.main` for the
 long-running process.

@@ -1,30 +1,43 @@
-"""``run_worker_once``: take one batch from the queue and handle each task.
+"""``run_worker_once``: take one batch from the queue and handle its tasks concurrently.
 
-Per task, in this order:
+The loop is async (``AsyncTaskQueue`` over ``azure.storage.queue.aio``), with
+at most ``concurrency`` tasks in flight. Per task, in this order:
 
 1. no handler for its kind (a newer producer, an older worker): leave it on
-   the queue, so a worker that knows it can take it; ``TaskQueue`` poisons
-   it after ``max_dequeue_count`` deliveries if none does;
+   the queue, so a worker that knows it can take it; the queue poisons it
+   after ``max_dequeue_count`` deliveries if none does;
 2. run the handler in a savepoint, then commit;
 3. ``PermanentTaskError``: roll the savepoint back, mark the row failed with
    the error, commit and ack (retrying cannot help);
 4. any other error: roll back, mark the row failed with the attempt number,
    commit, and do *not* ack: the task comes back after its visibility
-   timeout and, if it keeps failing, ``TaskQueue`` moves it to
+   timeout and, if it keeps failing, the queue moves it to
    ``<queue>-poison``. A later success marks the row ready again.
 
-Undecodable messages never reach this code: ``TaskQueue.receive`` already
-moved them to the poison queue with the reason.
+Undecodable messages never reach this code: ``receive`` already moved them
+to the poison queue with the reason, and the report lists them
+(``WorkerReport.poisoned``).
+
+The handlers are plain SQLAlchemy ORM code, run on a worker thread so the
+loop keeps serving the queue. The database is either one ``Session`` (a
+test's: its tasks then run one at a time, since a session is not
+concurrent) or a ``sessionmaker`` bound to an engine (production: every task
+its own session and connection, truly in parallel).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from edu_contracts.queue import ReceivedTask
-from sqlalchemy.orm import Session
+from edu_contracts.queue import PoisonedTask, ReceivedTask
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session, sessionmaker
 
 from edu_worker.embedder import Embedder, HashEmbedder
 from edu_worker.errors import PermanentTaskError
@@ -38,14 +51,18 @@ _log = logging.getLogger("edu_worker")
 Status = Literal["done", "failed", "retry"]
 
 
+class _Batch(Protocol):
+    poisoned: Sequence[PoisonedTask]
+
+    def __iter__(self) -> Iterator[ReceivedTask]: ...
+
+
 class TaskSource(Protocol):
-    """``TaskQueue`` in production, the plugin's ``edu_queue`` in tests."""
+    """``AsyncTaskQueue`` in production, the plugin's ``edu_async_queue`` in tests."""
 
-    def receive(
-        self, max_messages: int = 32, visibility_timeout: int = 30
-    ) -> list[ReceivedTask]: ...
+    async def receive(self, max_messages: int = 32, visibility_timeout: int = 30) -> _Batch: ...
 
-    def ack(self, received: ReceivedTask) -> None: ...
+    async def ack(self, received: ReceivedTask) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -61,31 +78,85 @@ class Outcome:
 @dataclass
 class WorkerReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    poisoned: list[PoisonedTask] = field(default_factory=list)
+    """Deliveries the queue moved aside during this receive, with the reason."""
+    most_in_flight: int = 0
+    """The most tasks that were being handled at once (never above ``concurrency``)."""
 
     def of(self, status: Status) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
 
 
-def run_worker_once(
+class _Sessions:
+    """One session for every task, one at a time; or one per task from an engine."""
+
+    def __init__(self, database: Session | sessionmaker[Session]) -> None:
+        self._database = database
+        bind = database.bind if isinstance(database, Session) else database.kw.get("bind")
+        # a single session, or sessions sharing one connection, cannot run concurrently
+        shared = isinstance(database, Session) or isinstance(bind, Connection)
+        self._lock = threading.Lock() if shared else None
+
+    @contextmanager
+    def __call__(self) -> Iterator[Session]:
+        if self._lock is not None:
+            with self._lock:
+                if isinstance(self._database, Session):
+                    yield self._database
+                else:
+                    with self._database() as session:
+                        yield session
+            return
+        assert not isinstance(self._database, Session)
+        with self._database() as session:
+            yield session
+
+
+async def run_worker_once(
     queue: TaskSource,
-    session: Session,
+    database: Session | sessionmaker[Session],
     *,
     sources: DocumentSource,
     embedder: Embedder | None = None,
     max_messages: int = 32,
     visibility_timeout: int = 300,
+    concurrency: int = 4,
 ) -> WorkerReport:
-    """Handle what is visible on ``queue`` now (up to ``max_messages``); never raises for a task."""
-    context = HandlerContext(session, sources, embedder or HashEmbedder())
-    report = WorkerReport()
-    for received in queue.receive(max_messages, visibility_timeout):
-        outcome = _handle(context, received)
-        report.outcomes.append(outcome)
-        if outcome.status != "retry":
-            queue.ack(received)
+    """Handle what is visible on ``queue`` now (up to ``max_messages``), at most
+    ``concurrency`` at a time; never raises for a task."""
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be at least 1, not {concurrency}")
+    sessions = _Sessions(database)
+    embedder = embedder or HashEmbedder()
+    batch = await queue.receive(max_messages, visibility_timeout)
+    report = WorkerReport(poisoned=list(batch.poisoned))
+    limit = asyncio.Semaphore(concurrency)
+    in_flight = 0
+
+    async def one(received: ReceivedTask) -> Outcome:
+        nonlocal in_flight
+        async with limit:
+            in_flight += 1
+            report.most_in_flight = max(report.most_in_flight, in_flight)
+            try:
+                outcome = await asyncio.to_thread(_run, sessions, sources, embedder, received)
+                if outcome.status != "retry":
+                    await queue.ack(received)
+            finally:
+                in_flight -= 1
         log = _log.warning if outcome.status != "done" else _log.info
         log("%s %s %s: %s", outcome.type, outcome.message_id, outcome.status, outcome.detail)
+        return outcome
+
+    report.outcomes = list(await asyncio.gather(*(one(received) for received in batch)))
     return report
+
+
+def _run(
+    sessions: _Sessions, sources: DocumentSource, embedder: Embedder, received: ReceivedTask
+) -> Outcome:
+    with sessions() as session:
+        return _handle(HandlerContext(session, sources, embedder), received)
 
 
 def _handle(context: HandlerContext, received: ReceivedTask) -> Outcome:

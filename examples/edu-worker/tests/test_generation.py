@@ -1,4 +1,5 @@
 import pytest
+import pytest_asyncio
 from edu_contracts.db.models import FlashcardGroup, Quiz
 from edu_contracts.schemas.queue import (
     FlashcardGenerationData,
@@ -9,16 +10,18 @@ from edu_contracts.schemas.queue import (
 
 from edu_worker import run_worker_once
 
+pytestmark = pytest.mark.asyncio
+
 TEXT = """The mitochondrion produces most of the cell's energy. Ribosomes assemble proteins.
 The nucleus stores the genetic information. Lysosomes digest worn-out organelles.
 """
 
 
-@pytest.fixture
-def ready_document(upload, edu_factories, edu_queue, edu_session, document_store):
+@pytest_asyncio.fixture
+async def ready_document(upload, edu_factories, edu_async_queue, edu_session, document_store):
     doc = upload(TEXT)
-    edu_queue.send(edu_factories.task("document_processing", document=doc))
-    run_worker_once(edu_queue, edu_session, sources=document_store)
+    await edu_async_queue.send(edu_factories.task("document_processing", document=doc))
+    await run_worker_once(edu_async_queue, edu_session, sources=document_store)
     assert doc.status == "ready"
     return doc
 
@@ -30,14 +33,14 @@ def _generation(model, data_model, doc, **fields):
     return model(data=data)
 
 
-def test_flashcards_are_generated_from_the_documents_segments(
-    ready_document, edu_queue, edu_session, document_store
+async def test_flashcards_are_generated_from_the_documents_segments(
+    ready_document, edu_async_queue, edu_session, document_store
 ):
-    edu_queue.send(
+    await edu_async_queue.send(
         _generation(FlashcardGenerationMessage, FlashcardGenerationData, ready_document, count=3)
     )
 
-    report = run_worker_once(edu_queue, edu_session, sources=document_store)
+    report = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
 
     assert [o.status for o in report.outcomes] == ["done"]
     (group,) = ready_document.flashcard_groups
@@ -49,25 +52,27 @@ def test_flashcards_are_generated_from_the_documents_segments(
         assert card.source_segment_id in segment_ids
 
 
-def test_a_redelivered_generation_task_makes_one_result(
-    ready_document, edu_queue, edu_session, document_store
+async def test_a_redelivered_generation_task_makes_one_result(
+    ready_document, edu_async_queue, edu_session, document_store
 ):
     message = _generation(QuizGenerationMessage, QuizGenerationData, ready_document, count=2)
-    edu_queue.send(message)
-    edu_queue.send(message)  # at-least-once delivery: the same task twice
+    await edu_async_queue.send(message)
+    await edu_async_queue.send(message)  # at-least-once delivery: the same task twice
 
-    report = run_worker_once(edu_queue, edu_session, sources=document_store)
+    report = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
 
     assert [o.status for o in report.outcomes] == ["done", "done"]
     assert edu_session.query(Quiz).filter_by(project_id=ready_document.project_id).count() == 1
 
 
-def test_quiz_questions_have_exactly_one_right_answer(
-    ready_document, edu_queue, edu_session, document_store
+async def test_quiz_questions_have_exactly_one_right_answer(
+    ready_document, edu_async_queue, edu_session, document_store
 ):
-    edu_queue.send(_generation(QuizGenerationMessage, QuizGenerationData, ready_document, count=4))
+    await edu_async_queue.send(
+        _generation(QuizGenerationMessage, QuizGenerationData, ready_document, count=4)
+    )
 
-    run_worker_once(edu_queue, edu_session, sources=document_store)
+    await run_worker_once(edu_async_queue, edu_session, sources=document_store)
 
     (quiz,) = ready_document.quizzes
     assert len(quiz.questions) == 4
@@ -76,16 +81,18 @@ def test_quiz_questions_have_exactly_one_right_answer(
         assert sum(o.is_correct for o in question.options) == 1
 
 
-def test_generation_from_an_unprocessed_document_fails_without_retry(
-    upload, edu_queue, edu_session, document_store
+async def test_generation_from_an_unprocessed_document_fails_without_retry(
+    upload, edu_async_queue, edu_session, document_store
 ):
     pending = upload(TEXT)
-    edu_queue.send(_generation(FlashcardGenerationMessage, FlashcardGenerationData, pending))
+    await edu_async_queue.send(
+        _generation(FlashcardGenerationMessage, FlashcardGenerationData, pending)
+    )
 
-    report = run_worker_once(edu_queue, edu_session, sources=document_store)
+    report = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
 
     assert [(o.status, o.detail) for o in report.outcomes] == [
         ("failed", "none of the requested documents is processed")
     ]
     assert edu_session.query(FlashcardGroup).count() == 0
-    assert edu_queue.messages() == []
+    assert await edu_async_queue.messages() == []

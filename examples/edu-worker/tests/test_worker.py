@@ -1,12 +1,13 @@
-"""Delivery semantics against the real queue: poison, unknown kinds, retries."""
+"""Delivery semantics against the real queue: poison, unknown kinds, retries, concurrency."""
 
-import time
+import asyncio
 
 import pytest
-from azure.storage.queue import QueueClient
-from edu_contracts.queue import PoisonReason, TaskQueue
+from edu_contracts.queue import AsyncTaskQueue, PoisonReason
 
 from edu_worker import HashEmbedder, run_worker_once
+
+pytestmark = pytest.mark.asyncio
 
 TEXT = "Enzymes speed up reactions. They are not used up."
 
@@ -25,41 +26,54 @@ class FlakyEmbedder(HashEmbedder):
         return super().embed(texts)
 
 
-def test_an_undecodable_message_goes_to_the_poison_queue(edu_queue, edu_session, document_store):
-    edu_queue.tasks.client.send_message("this is not base64 JSON")
+async def test_an_undecodable_message_goes_to_the_poison_queue(
+    edu_async_queue, edu_session, document_store
+):
+    await edu_async_queue.send_raw("this is not base64 JSON")
 
-    report = run_worker_once(edu_queue, edu_session, sources=document_store)
+    report = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
 
     assert report.outcomes == []
-    (record,) = edu_queue.tasks.poisoned()
-    assert record.reason is PoisonReason.UNDECODABLE
+    (poisoned,) = report.poisoned
+    assert poisoned.reason is PoisonReason.UNDECODABLE
+    assert poisoned.error == "NotBase64Error"
+    (record,) = await edu_async_queue.poisoned()
     assert record.raw_text == "this is not base64 JSON"
 
 
-def test_a_kind_this_worker_does_not_handle_stays_queued(
-    edu_factories, edu_queue, edu_session, document_store
+async def test_a_kind_this_worker_does_not_handle_stays_queued(
+    edu_factories, edu_async_queue, edu_session, document_store
 ):
-    edu_queue.send(edu_factories.message("mind_map_generation"))
+    await edu_async_queue.send(edu_factories.message("mind_map_generation"))
 
-    report = run_worker_once(edu_queue, edu_session, sources=document_store, visibility_timeout=1)
+    report = await run_worker_once(
+        edu_async_queue, edu_session, sources=document_store, visibility_timeout=1
+    )
+    await asyncio.sleep(1.2)
 
     assert [o.status for o in report.outcomes] == ["retry"]
-    assert edu_queue.tasks.approximate_count() == 1
+    assert len(await edu_async_queue.messages()) == 1
 
 
-def test_a_transient_failure_is_retried_and_then_succeeds(
-    upload, edu_factories, edu_queue, edu_session, document_store
+async def test_a_transient_failure_is_retried_and_then_succeeds(
+    upload, edu_factories, edu_async_queue, edu_session, document_store
 ):
     doc = upload(TEXT)
-    edu_queue.send(edu_factories.task("document_processing", document=doc))
+    await edu_async_queue.send(edu_factories.task("document_processing", document=doc))
     embedder = FlakyEmbedder(failures=1)
 
-    first = run_worker_once(
-        edu_queue, edu_session, sources=document_store, embedder=embedder, visibility_timeout=1
+    first = await run_worker_once(
+        edu_async_queue,
+        edu_session,
+        sources=document_store,
+        embedder=embedder,
+        visibility_timeout=1,
     )
     failed_with = doc.error_message
-    time.sleep(1.2)
-    second = run_worker_once(edu_queue, edu_session, sources=document_store, embedder=embedder)
+    await asyncio.sleep(1.2)
+    second = await run_worker_once(
+        edu_async_queue, edu_session, sources=document_store, embedder=embedder
+    )
 
     assert [o.status for o in first.outcomes + second.outcomes] == ["retry", "done"]
     assert failed_with == "attempt 1 failed (TimeoutError); will retry"
@@ -67,38 +81,47 @@ def test_a_transient_failure_is_retried_and_then_succeeds(
     assert doc.error_message is None
 
 
-@pytest.fixture
-def worker_queue(edu_azurite, edu_queue):
-    """The worker's own client on the test's queue, poisoning after one failed delivery."""
-    queue = TaskQueue.from_connection_string(
-        edu_azurite.connection_string, edu_queue.name, max_dequeue_count=1
-    )
-    yield queue
-    queue.close()
-    # This client created the poison queue while moving a message there, but
-    # TaskQueue.delete() only deletes pairs it created whole; edu_queue's
-    # clean-up does not know about it either.
-    QueueClient.from_connection_string(
-        edu_azurite.connection_string, edu_queue.poison_name
-    ).delete_queue()
-
-
-def test_a_task_that_keeps_failing_is_poisoned(
-    upload, edu_factories, edu_queue, worker_queue, edu_session, document_store
+async def test_a_task_that_keeps_failing_is_poisoned(
+    upload, edu_factories, edu_async_queue, edu_session, document_store
 ):
     doc = upload(TEXT)
-    edu_queue.send(edu_factories.task("document_processing", document=doc))
+    await edu_async_queue.send(edu_factories.task("document_processing", document=doc))
     broken = FlakyEmbedder(failures=99)
-
-    first = run_worker_once(
-        worker_queue, edu_session, sources=document_store, embedder=broken, visibility_timeout=1
-    )
-    time.sleep(1.2)
-    second = run_worker_once(worker_queue, edu_session, sources=document_store, embedder=broken)
+    # the worker's own client on the test's queue, poisoning after one failed delivery
+    async with AsyncTaskQueue.from_connection_string(
+        edu_async_queue.connection_string, edu_async_queue.name, max_dequeue_count=1
+    ) as worker_queue:
+        first = await run_worker_once(
+            worker_queue, edu_session, sources=document_store, embedder=broken, visibility_timeout=1
+        )
+        await asyncio.sleep(1.2)
+        second = await run_worker_once(
+            worker_queue, edu_session, sources=document_store, embedder=broken
+        )
 
     assert [o.status for o in first.outcomes] == ["retry"]
     assert second.outcomes == []  # delivered a second time: moved, not handled
-    (record,) = worker_queue.poisoned()
-    assert record.reason is PoisonReason.MAX_DEQUEUE_EXCEEDED
+    (poisoned,) = second.poisoned
+    assert poisoned.reason is PoisonReason.MAX_DEQUEUE_EXCEEDED
+    (record,) = await edu_async_queue.poisoned()
     assert record.task_type == "document_processing"
     assert doc.status == "failed"
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_no_more_tasks_than_the_limit_are_in_flight(
+    concurrency, upload, edu_factories, edu_async_queue, edu_session, document_store
+):
+    docs = [upload(f"{TEXT} Copy {n}.") for n in range(6)]
+    await edu_async_queue.send_many(
+        edu_factories.task("document_processing", document=doc) for doc in docs
+    )
+
+    report = await run_worker_once(
+        edu_async_queue, edu_session, sources=document_store, concurrency=concurrency
+    )
+
+    assert [o.status for o in report.outcomes] == ["done"] * 6
+    assert report.most_in_flight == concurrency
+    assert {doc.status for doc in docs} == {"ready"}
+    assert await edu_async_queue.messages() == []
