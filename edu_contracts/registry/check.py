@@ -21,7 +21,7 @@ from edu_contracts.compat import ChangeKind, CompatibilityMode, Direction, Findi
 from edu_contracts.compat import compare_history as compare_schema_history
 from edu_contracts.findings.model import Subject, Verdict
 from edu_contracts.registry.config import mode_for
-from edu_contracts.registry.export import MESSAGES_DIR, TABLES_FILE, message_files
+from edu_contracts.registry.export import MESSAGES_DIR, TABLES_FILE
 from edu_contracts.registry.lock import verify_lock
 from edu_contracts.registry.store import ContractStore, default_store
 from edu_contracts.registry.versions import Version, parse_version
@@ -146,7 +146,7 @@ def check(store: ContractStore | None = None) -> Verdict:
     Each subject compares with the latest release, or with every release when
     its mode is transitive. With nothing released there is nothing to break.
     """
-    from edu_contracts.tables.snapshot import snapshot_metadata
+    from edu_contracts.registry._code_cache import code_files
 
     store = store or default_store()
     verify_lock(store.root, raise_on_problem=True)
@@ -155,13 +155,12 @@ def check(store: ContractStore | None = None) -> Verdict:
         return Verdict("check", "current code (no release yet)")
     modes = store.modes()
     message_history = [(str(v), store.task_schemas(v)) for v in versions]
+    code = code_files()
     table_history = [(str(v), store.tables(v)) for v in versions]
     subjects = _message_subjects(
-        message_history, _task_schemas(message_files()), modes, transitive_history=True
+        message_history, _task_schemas(code["messages"]), modes, transitive_history=True
     )
-    subjects.append(
-        _tables_subject(table_history, snapshot_metadata(), modes, transitive_history=True)
-    )
+    subjects.append(_tables_subject(table_history, code["tables"], modes, transitive_history=True))
     subjects.append(_examples_subject(store, versions))
     return Verdict(
         "check", f"current code vs {versions[-1]}", tuple(subjects), baseline=str(versions[-1])
@@ -174,13 +173,14 @@ def diff(old: str, new: str, store: ContractStore | None = None) -> Verdict:
     Only the two versions are compared, even for transitive modes: this
     answers "what changed between these two", not "may this be released".
     """
-    from edu_contracts.tables.snapshot import snapshot_metadata
+    from edu_contracts.registry._code_cache import code_files
 
     store = store or default_store()
     old_version = str(parse_version(old, where="VERSION_A"))
     store.folder(old_version)
     if new == CURRENT:
-        new_messages, new_tables = _task_schemas(message_files()), snapshot_metadata()
+        code = code_files()
+        new_messages, new_tables = _task_schemas(code["messages"]), code["tables"]
     else:
         new_version = str(parse_version(new, where="VERSION_B"))
         new_messages, new_tables = store.task_schemas(new_version), store.tables(new_version)

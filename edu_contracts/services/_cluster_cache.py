@@ -20,18 +20,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 import shutil
 import signal
 import subprocess
-from importlib import metadata
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from edu_contracts._cache import cache_dir, source_key
 from edu_contracts.errors import ServiceStartError
-from edu_contracts.services._paths import cache_dir
 
 __all__ = [
     "MAX_CACHE_BYTES",
@@ -54,15 +52,7 @@ _LIBRARIES = ("sqlalchemy", "alembic", "pgvector")
 @functools.cache
 def schema_key(server_version: str = "") -> str:
     """Hash of the schema's sources, the libraries that render them, the server."""
-    digest = hashlib.sha256(server_version.encode())
-    for library in _LIBRARIES:
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            digest.update(f"{library}={metadata.version(library)}".encode())
-    for folder in _SOURCES:
-        for path in sorted((_PACKAGE / folder).rglob("*.py")):
-            digest.update(str(path.relative_to(_PACKAGE)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return source_key(_SOURCES, _LIBRARIES, server_version, _PACKAGE)
 
 
 def template_name(key: str) -> str:
