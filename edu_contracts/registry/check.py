@@ -27,7 +27,7 @@ from edu_contracts.registry.config import (
     policy_changes,
     weaker,
 )
-from edu_contracts.registry.export import MESSAGES_DIR, message_files
+from edu_contracts.registry.export import MESSAGES_DIR
 from edu_contracts.registry.lock import verify_lock
 from edu_contracts.registry.reference import Baseline, baseline
 from edu_contracts.registry.store import ContractStore, default_store
@@ -192,7 +192,7 @@ def check(store: ContractStore | None = None, reference: ContractStore | None = 
     whose copy in ``store`` differs from it is read from the reference, and
     the difference is reported (subject ``released``).
     """
-    from edu_contracts.tables.snapshot import snapshot_metadata
+    from edu_contracts.registry._code_cache import code_files
 
     store = store or default_store()
     verify_lock(store.root, raise_on_problem=True)
@@ -205,11 +205,10 @@ def check(store: ContractStore | None = None, reference: ContractStore | None = 
     modes = base.store(latest).released_modes(latest)
     message_history = [(str(v), base.store(v).task_schemas(v)) for v in versions]
     table_history = [(str(v), base.store(v).tables(v)) for v in versions]
-    current = _task_schemas(message_files())
+    code = code_files()
+    current = _task_schemas(code["messages"])
     subjects = _message_subjects(message_history, current, modes, transitive_history=True)
-    subjects.append(
-        _tables_subject(table_history, snapshot_metadata(), modes, transitive_history=True)
-    )
+    subjects.append(_tables_subject(table_history, code["tables"], modes, transitive_history=True))
     subjects.append(_examples_subject(base))
     subjects.append(_policy_subject(modes, working, [s.subject for s in subjects], str(latest)))
     if base.problems:
@@ -234,14 +233,15 @@ def diff(old: str, new: str, store: ContractStore | None = None) -> Verdict:
     The modes are those of the newer release's policy (the latest release's
     for ``current``).
     """
-    from edu_contracts.tables.snapshot import snapshot_metadata
+    from edu_contracts.registry._code_cache import code_files
 
     store = store or default_store()
     verify_lock(store.root, raise_on_problem=True)
     old_version = str(parse_version(old, where="VERSION_A"))
     store.folder(old_version)
     if new == CURRENT:
-        new_messages, new_tables = _task_schemas(message_files()), snapshot_metadata()
+        code = code_files()
+        new_messages, new_tables = _task_schemas(code["messages"]), code["tables"]
         modes = store.modes()
     else:
         new_version = str(parse_version(new, where="VERSION_B"))

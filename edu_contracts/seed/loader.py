@@ -24,8 +24,10 @@ price is an exclusive lock on ``document_segments`` for the duration.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,9 +167,16 @@ class BulkWriter:
             self.flush()
 
     def add_all(self, rows: Iterable[tuple[str, Row]]) -> LoadStats:
+        """Write every row; generating them overlaps writing them.
+
+        Rows are generated on a producer thread, a batch ahead (at most two
+        batches in memory): while this thread waits for the server to take
+        one COPY (libpq releases the GIL), the next batch is being built.
+        """
         started = time.perf_counter()
-        for table, row in rows:
-            self.add(table, row)
+        for batch in _prefetched(rows, self.batch_rows):
+            for table, row in batch:
+                self.add(table, row)
         self.flush()
         self.stats.seconds += time.perf_counter() - started
         return self.stats
@@ -197,6 +206,59 @@ class BulkWriter:
                     )
                 except KeyError as exc:  # pragma: no cover - rows come from rows.py
                     raise SeedError(f"row of {table.name} lacks {exc}", where=table.name) from exc
+
+
+_DONE = object()
+
+
+def _prefetched(
+    rows: Iterable[tuple[str, Row]], size: int, depth: int = 2
+) -> Iterator[list[tuple[str, Row]]]:
+    """``rows`` in lists of ``size``, produced on a thread ``depth`` lists ahead.
+
+    An error in the producer is raised here; leaving early (an error in the
+    writer) stops the producer instead of leaving it blocked.
+    """
+    batches: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                batches.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            batch: list[tuple[str, Row]] = []
+            for item in rows:
+                batch.append(item)
+                if len(batch) >= size:
+                    if not put(batch):
+                        return
+                    batch = []
+            if batch and not put(batch):
+                return
+            put(_DONE)
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+
+    thread = threading.Thread(target=produce, name="edu-seed-rows", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = batches.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def hnsw_definition(connection: PgConnection[Any]) -> str | None:

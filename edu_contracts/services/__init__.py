@@ -1,24 +1,34 @@
 """Postgres+pgvector and Azurite for one run, from the configured backend.
 
 ``running_services(config)`` is the single entry point used by the pytest
-plugin and by ``edu-contracts verify``: embedded services are spawned from
-the calling thread and waited for together, so a run pays for the slower of
-the two (Azurite, ~1.4 s), not their sum.
+plugin and by ``edu-contracts verify``. Embedded services start on demand
+and separately: ``Services.postgres`` and ``Services.azurite`` start (and
+wait for) their own service the first time they are read, so a run that only
+uses the database never waits for Azurite. ``prestart`` spawns the services
+a run will need as soon as that is known, without waiting, so their start-up
+overlaps whatever the run does next. Everything started is stopped together,
+in parallel, when the block ends.
 """
 
 from __future__ import annotations
 
 import contextlib
 import secrets
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from edu_contracts.config import EduConfig
 from edu_contracts.errors import ServiceStartError
-from edu_contracts.services.azurite import AzuriteInfo, EmbeddedAzurite
-from edu_contracts.services.postgres import EmbeddedPostgres, PostgresInfo
+from edu_contracts.services.azurite import AzuriteInfo
+from edu_contracts.services.postgres import PostgresInfo
+
+if TYPE_CHECKING:
+    from edu_contracts.services._process import ManagedProcess
 
 __all__ = ["AzuriteInfo", "PostgresInfo", "Services", "new_run_id", "running_services"]
+
+T = TypeVar("T")
 
 
 def new_run_id() -> str:
@@ -26,38 +36,112 @@ def new_run_id() -> str:
     return secrets.token_hex(4)
 
 
-@dataclass
-class Services:
-    """What the rest of the toolkit needs to reach the two services."""
+class _OnDemand(Generic[T]):
+    """A service that is spawned at most once (from the calling thread: see
+    ``_process``) and waited for at most once, whichever thread asks first."""
 
-    postgres: PostgresInfo
-    azurite: AzuriteInfo
-    backend: str
-    _liveness: list[Callable[[], None]] = field(default_factory=list, repr=False)
+    def __init__(self, spawn: Callable[[], ManagedProcess], wait: Callable[[], T]) -> None:
+        self._spawn, self._wait = spawn, wait
+        self.process: ManagedProcess | None = None
+        self._value: T | None = None
+        self._lock = threading.Lock()
+
+    def spawn(self) -> None:
+        with self._lock:
+            if self.process is None:
+                self.process = self._spawn()
+
+    def get(self) -> T:
+        self.spawn()
+        with self._lock:
+            if self._value is None:
+                self._value = self._wait()
+            return self._value
+
+
+class Services:
+    """What the rest of the toolkit needs to reach the two services.
+
+    ``postgres`` and ``azurite`` are either given (docker, external, a worker
+    handed addresses by its controller) or started on first read (embedded).
+    """
+
+    def __init__(
+        self,
+        postgres: PostgresInfo | _OnDemand[PostgresInfo],
+        azurite: AzuriteInfo | _OnDemand[AzuriteInfo],
+        backend: str,
+        liveness: list[Callable[[], None]] | None = None,
+    ) -> None:
+        self._postgres = postgres
+        self._azurite = azurite
+        self.backend = backend
+        self._static_liveness = list(liveness or [])
+
+    @property
+    def postgres(self) -> PostgresInfo:
+        p = self._postgres
+        return p.get() if isinstance(p, _OnDemand) else p
+
+    @property
+    def azurite(self) -> AzuriteInfo:
+        a = self._azurite
+        return a.get() if isinstance(a, _OnDemand) else a
+
+    def prestart(self, *, postgres: bool, azurite: bool) -> None:
+        """Spawn the named embedded services now, without waiting for them."""
+        for wanted, service in ((postgres, self._postgres), (azurite, self._azurite)):
+            if wanted and isinstance(service, _OnDemand):
+                service.spawn()
+
+    @property
+    def _liveness(self) -> list[Callable[[], None]]:
+        """``check_alive`` of every service process started so far."""
+        checks = list(self._static_liveness)
+        for service in (self._postgres, self._azurite):
+            if isinstance(service, _OnDemand) and service.process is not None:
+                checks.append(service.process.check_alive)
+        return checks
 
     def check_alive(self) -> None:
         """Raise ``ServiceDiedError`` naming the service (and its log) if one died."""
         for check in self._liveness:
             check()
 
+    def __repr__(self) -> str:
+        return f"Services(backend={self.backend!r})"
+
 
 @contextlib.contextmanager
 def _embedded(config: EduConfig) -> Iterator[Services]:
-    with contextlib.ExitStack() as stack:
-        postgres = EmbeddedPostgres()
-        stack.callback(postgres.stop)
-        azurite = EmbeddedAzurite(config.azurite_bin)
-        stack.callback(azurite.stop)
-        postgres.spawn()
-        azurite.spawn()
-        pg_info = postgres.wait_ready()
-        az_info = azurite.wait_ready()
-        yield Services(
-            pg_info,
-            az_info,
-            "embedded",
-            [postgres.process.check_alive, azurite.process.check_alive],
-        )
+    from edu_contracts.services._process import stop_all
+    from edu_contracts.services.azurite import EmbeddedAzurite
+    from edu_contracts.services.postgres import EmbeddedPostgres
+
+    postgres: list[EmbeddedPostgres] = []
+    azurite: list[EmbeddedAzurite] = []
+
+    def spawn_postgres() -> ManagedProcess:
+        server = EmbeddedPostgres(with_template=True)
+        postgres.append(server)
+        server.spawn()
+        return server.process
+
+    def spawn_azurite() -> ManagedProcess:
+        service = EmbeddedAzurite(config.azurite_bin)
+        azurite.append(service)
+        service.spawn()
+        return service.process
+
+    services = Services(
+        _OnDemand(spawn_postgres, lambda: postgres[-1].wait_ready()),
+        _OnDemand(spawn_azurite, lambda: azurite[-1].wait_ready()),
+        "embedded",
+    )
+    try:
+        yield services
+    finally:
+        stop_all([s.process for s in postgres] + [s.process for s in azurite])
 
 
 @contextlib.contextmanager
@@ -77,7 +161,7 @@ def _docker(config: EduConfig) -> Iterator[Services]:
 
 @contextlib.contextmanager
 def running_services(config: EduConfig) -> Iterator[Services]:
-    """Start (or reach) both services for the duration of the block."""
+    """Start (or reach) the services for the duration of the block."""
     backends = {"embedded": _embedded, "external": _external, "docker": _docker}
     try:
         backend = backends[config.backend]

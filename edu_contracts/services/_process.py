@@ -37,6 +37,8 @@ __all__ = [
     "make_run_dir",
     "pid_alive",
     "reap_stale_dirs",
+    "run_roots",
+    "stop_all",
     "tail",
 ]
 
@@ -88,6 +90,22 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+_SHM = Path("/dev/shm")
+_SHM_MIN_FREE = 1 << 30
+
+
+def run_roots() -> list[Path]:
+    """Where run directories go: memory first (``/dev/shm`` with room to spare),
+    because copying the cached cluster there is ten times faster than to a busy
+    disk; then the temp dir. Reaping looks in both."""
+    roots = [Path(tempfile.gettempdir())]
+    with contextlib.suppress(OSError):
+        stat = os.statvfs(_SHM)
+        if os.access(_SHM, os.W_OK) and stat.f_bavail * stat.f_frsize >= _SHM_MIN_FREE:
+            roots.insert(0, _SHM)
+    return roots
+
+
 def make_run_dir(kind: str, *, persistent: bool = False) -> Path:
     """A fresh temp directory marked with this process as its owner.
 
@@ -95,7 +113,7 @@ def make_run_dir(kind: str, *, persistent: bool = False) -> Path:
     file, so ``reap_stale_dirs`` leaves it to ``edu-contracts stop``.
     """
     reap_stale_dirs()
-    path = Path(tempfile.mkdtemp(prefix=f"{RUN_DIR_PREFIX}{kind}-"))
+    path = Path(tempfile.mkdtemp(prefix=f"{RUN_DIR_PREFIX}{kind}-", dir=run_roots()[0]))
     if not persistent:
         (path / "owner.pid").write_text(str(os.getpid()))
     path.chmod(0o755)
@@ -104,9 +122,11 @@ def make_run_dir(kind: str, *, persistent: bool = False) -> Path:
 
 def reap_stale_dirs(root: Path | None = None) -> list[Path]:
     """Remove run directories whose owner process is gone (a killed run)."""
-    base = root or Path(tempfile.gettempdir())
     removed: list[Path] = []
-    for candidate in base.glob(f"{RUN_DIR_PREFIX}*"):
+    candidates = [
+        p for base in ([root] if root else run_roots()) for p in base.glob(f"{RUN_DIR_PREFIX}*")
+    ]
+    for candidate in candidates:
         owner = candidate / "owner.pid"
         try:
             pid = int(owner.read_text())
@@ -209,10 +229,15 @@ class ManagedProcess:
                 fix=f"the tail of its log says:\n{tail(self.log_path)}",
             )
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def signal_stop(self) -> None:
+        """Ask the process to stop, without waiting (``stop_all`` waits for many at once)."""
         if self.popen is not None and self.popen.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 self.popen.send_signal(self.stop_signal)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        if self.popen is not None and self.popen.poll() is None:
+            self.signal_stop()
             try:
                 self.popen.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -221,3 +246,15 @@ class ManagedProcess:
                 self.popen.wait(timeout)
         if self.owns_run_dir:
             shutil.rmtree(self.run_dir, ignore_errors=True)
+
+
+def stop_all(processes: Sequence[ManagedProcess], timeout: float = 2.0) -> None:
+    """Stop several services at once: signal all, then wait for all.
+
+    The run waits for the slowest one, not the sum; a service that ignores its
+    signal for ``timeout`` seconds is killed (they are throwaway by now).
+    """
+    for process in processes:
+        process.signal_stop()
+    for process in processes:
+        process.stop(timeout)

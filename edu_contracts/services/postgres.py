@@ -12,6 +12,7 @@ user, created on first use.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import pwd
@@ -33,6 +34,7 @@ __all__ = [
     "SYSTEM_USER",
     "EmbeddedPostgres",
     "PostgresInfo",
+    "owner_tag",
     "postgres_bin_dir",
     "start_embedded_postgres",
 ]
@@ -48,6 +50,9 @@ _SERVER_SETTINGS = {
     "unix_socket_directories": "",
     "listen_addresses": "127.0.0.1",
     "log_min_messages": "warning",
+    # 1 MiB WAL segments (initdb) and no recycled ones kept: a cluster copied per run
+    # is 16 MiB smaller, and copying it is most of a warm start
+    "min_wal_size": "2MB",
 }
 
 
@@ -100,6 +105,7 @@ def _run_as() -> tuple[int, int] | None:
     return entry.pw_uid, entry.pw_gid
 
 
+@functools.cache
 def _server_version(bin_dir: Path) -> str:
     out = subprocess.run(
         [str(bin_dir / "postgres"), "--version"], check=True, capture_output=True, text=True
@@ -107,9 +113,13 @@ def _server_version(bin_dir: Path) -> str:
     return out.split()[-1]
 
 
+def owner_tag(owner: tuple[int, int] | None) -> str:
+    return "sys" if owner else "user"
+
+
 def _cached_cluster(bin_dir: Path, owner: tuple[int, int] | None) -> Path:
     """An initdb'd data directory, made once per server version and user."""
-    root = cache_dir() / f"pg-{_server_version(bin_dir)}-{'sys' if owner else 'user'}"
+    root = cache_dir() / f"pg-{_server_version(bin_dir)}-{owner_tag(owner)}-wal1"
     data = root / "data"
     root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(root / ".lock"), timeout=120):
@@ -133,6 +143,7 @@ def _cached_cluster(bin_dir: Path, owner: tuple[int, int] | None) -> Path:
             "UTF8",
             "--locale=C",
             "--no-sync",
+            "--wal-segsize=1",
             "--no-instructions",
         ]
         try:
@@ -173,9 +184,19 @@ class PostgresInfo:
 
 
 class EmbeddedPostgres:
-    """One private server: ``spawn()`` from the main thread, ``wait_ready()``, ``stop()``."""
+    """One private server: ``spawn()`` from the main thread, ``wait_ready()``, ``stop()``.
 
-    def __init__(self, *, detached: bool = False) -> None:
+    ``with_template``: start from the cached cluster that already holds the
+    migrated template database (``_cluster_cache``), built once per schema.
+    A throwaway server stops with ``immediate`` shutdown (SIGQUIT): its data
+    is deleted a moment later, so a checkpoint would be wasted time.
+    """
+
+    def __init__(
+        self, *, detached: bool = False, with_template: bool = False, source: Path | None = None
+    ) -> None:
+        self.with_template = with_template
+        self.source = source
         self.bin_dir = postgres_bin_dir()
         self.owner = _run_as()
         self.run_dir = make_run_dir("pg", persistent=detached)
@@ -196,12 +217,20 @@ class EmbeddedPostgres:
             log_path=self.run_dir / "postgres.log",
             uid=self.owner[0] if self.owner else None,
             gid=self.owner[1] if self.owner else None,
-            stop_signal=signal.SIGINT,  # "fast" shutdown: roll back and stop now
+            # kept (reuse): "fast" shutdown, which checkpoints; throwaway: "immediate"
+            stop_signal=signal.SIGINT if detached else signal.SIGQUIT,
             detached=detached,
         )
 
     def spawn(self) -> None:
-        data = _cached_cluster(self.bin_dir, self.owner)
+        if self.source is not None:
+            data = self.source
+        elif self.with_template:
+            from edu_contracts.services._cluster_cache import migrated_cluster
+
+            data = migrated_cluster(self.bin_dir, self.owner)
+        else:
+            data = _cached_cluster(self.bin_dir, self.owner)
         target = self.run_dir / "data"
         subprocess.run(["cp", "-a", str(data), str(target)], check=True)
         self.process.log_path.touch()

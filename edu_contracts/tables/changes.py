@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from edu_contracts.findings.modes import Direction
-from edu_contracts.tables.snapshot import normalize_sql
+from edu_contracts.tables._sql import normalize_sql
 
 __all__ = [
     "BREAKS",

@@ -26,6 +26,7 @@ from typing import Any
 
 from edu_contracts.findings.model import Finding, Report
 from edu_contracts.findings.modes import CompatibilityMode, Direction, RuleSet
+from edu_contracts.tables._sql import normalize_sql
 from edu_contracts.tables.changes import (
     BREAKS,
     EXPAND_CONTRACT,
@@ -35,7 +36,6 @@ from edu_contracts.tables.changes import (
     constraint_changes,
     enum_changes,
 )
-from edu_contracts.tables.snapshot import normalize_sql
 
 __all__ = ["TableChange", "compare_table_history", "compare_tables"]
 

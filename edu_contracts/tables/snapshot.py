@@ -42,6 +42,7 @@ from sqlalchemy.engine import Inspector
 
 from edu_contracts.db.url import normalize_url, redact_url
 from edu_contracts.errors import ConfigurationError
+from edu_contracts.tables._sql import normalize_sql
 
 __all__ = [
     "SNAPSHOT_FORMAT",
@@ -68,34 +69,8 @@ _VECTOR_TYPE = re.compile(r"^(VECTOR|HALFVEC|SPARSEVEC)\((\d+)\)$")
 
 _JSONB_LITERAL = re.compile(r"^'(.*)'::jsonb$", re.DOTALL)
 
-_CAST = re.compile(
-    r"::(?:\"[^\"]+\"|[a-z_][a-z0-9_]*)"
-    r"(?:\s+(?:varying|precision|with(?:out)?\s+time\s+zone))?"
-    r"(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*"
-)
-
 # Tables a migration tool owns in the same schema; not part of any contract.
 _IGNORED_TABLES = frozenset({"alembic_version"})
-
-
-def normalize_sql(text: str | None, *, strip_casts: bool = True) -> str | None:
-    """A comparison key for SQL that PostgreSQL may have re-rendered.
-
-    Case, whitespace, identifier quotes and parentheses are dropped, and (for
-    CHECK bodies and defaults) ``::type`` casts, which PostgreSQL adds around
-    literals and columns. The key is deliberately lossy: two expressions
-    differing only in grouping compare equal, which a drift check can live
-    with and which is far better than reporting every table as changed.
-    Index expressions keep their casts, because there the cast *is* the
-    meaning (``::halfvec(3072)`` picks the operator class).
-    """
-    if text is None:
-        return None
-    out = text.lower()
-    if strip_casts:
-        out = _CAST.sub("", out)
-    out = out.replace('"', "").replace("(", " ").replace(")", " ")
-    return " ".join(out.split())
 
 
 def _type_name(type_: sa.types.TypeEngine[Any]) -> str:

@@ -67,11 +67,32 @@ class RunState:
             self._stack.callback(self._drop_databases)
         return self._janitor
 
+    def prestart(self, *, postgres: bool, azurite: bool) -> None:
+        """Spawn what the collected tests will need, without waiting for it."""
+        if not (postgres or azurite) or not self.owns_services:
+            return
+        if self.config.backend == "embedded" and not self.config.reuse:
+            self.services().prestart(postgres=postgres, azurite=azurite)
+        else:
+            self.services()  # reuse, docker, external: reach them now
+
+    @property
+    def _throwaway_cluster(self) -> bool:
+        """Embedded and not kept: the whole cluster is deleted when the run ends."""
+        return self.config.backend == "embedded" and not self.config.reuse
+
     def template(self) -> str:
         """Name of the migrated template database, built on first use."""
         if self._template is None:
             if self.config.reuse:
                 self._template = self._reused_template()
+            elif self._throwaway_cluster:
+                # the run's cluster is a copy of the cached one that holds it
+                from edu_contracts.services._cluster_cache import schema_key, template_name
+                from edu_contracts.services.postgres import _server_version, postgres_bin_dir
+
+                self.services().postgres  # noqa: B018  (started from the cached cluster)
+                self._template = template_name(schema_key(_server_version(postgres_bin_dir())))
             else:
                 from edu_contracts.db.migrate import upgrade
 
@@ -83,15 +104,21 @@ class RunState:
         return self._template
 
     def _reused_template(self) -> str:
-        """The template for the current schema hash; built once, kept across runs."""
+        """The template for the current schema key; built once, kept across runs.
+
+        The key is the cluster cache's source hash (no SQLAlchemy import), so a
+        reused server started from the cached cluster already has it.
+        """
         import psycopg
 
-        from edu_contracts.db.migrate import upgrade
+        from edu_contracts.services._cluster_cache import schema_key
         from edu_contracts.services.janitor import DatabaseJanitor
-        from edu_contracts.testing.reuse import TEMPLATE_RUN_ID, schema_hash
+        from edu_contracts.services.postgres import _server_version, postgres_bin_dir
+        from edu_contracts.testing.reuse import TEMPLATE_RUN_ID
 
         keeper = DatabaseJanitor(self.services().postgres, TEMPLATE_RUN_ID)
-        name = keeper.name(schema_hash())
+        key = schema_key(_server_version(postgres_bin_dir()))
+        name = keeper.name(key)
         with psycopg.connect(keeper.server.libpq_url(), autocommit=True) as conn:
             existing = [
                 row[0]
@@ -104,7 +131,9 @@ class RunState:
             if stale != name:
                 keeper.drop(stale)  # an older schema's template: never reuse it
         if name not in existing:
-            url = keeper.create(schema_hash())
+            from edu_contracts.db.migrate import upgrade
+
+            url = keeper.create(key)
             try:
                 upgrade(url)
             except BaseException:
@@ -126,8 +155,8 @@ class RunState:
         return "".join(c for c in self.worker_id.lower() if c.isalnum())
 
     def _drop_databases(self) -> None:
-        if self._janitor is None:
-            return
+        if self._janitor is None or self._throwaway_cluster:
+            return  # a throwaway cluster goes with its run directory, databases and all
 
         def report(name: str, exc: Exception) -> None:
             print(f"edu-contracts: could not drop {name}: {exc}", file=sys.stderr)

@@ -3,8 +3,14 @@
 Installing ``edu-contracts[testing]`` activates it; the fixtures live in
 ``edu_contracts.testing.fixtures``. Importing this module must stay cheap:
 a suite that uses none of the fixtures pays only for option parsing.
-Services start on first use of a fixture, never at import or configure time
-(except in an xdist controller, which starts them once for all workers).
+Services are spawned as soon as the collected tests show which ones the run
+needs (their fixture closure), so their start-up overlaps the rest of the
+start of the run; a run that uses no service fixture starts nothing, and a
+run that only uses the database never starts Azurite. An xdist controller
+starts both once for all workers.
+
+faker's own pytest plugin is replaced by a lazy equivalent (``_faker``):
+without that, every run pays for importing faker and building a ``Faker``.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from typing import Any
 import pytest
 
 from edu_contracts import config as _config
+from edu_contracts.testing import _faker
 from edu_contracts.testing import schema as _schema
+from edu_contracts.testing._faker import _session_faker, faker
 from edu_contracts.testing._state import STATE_KEY, WORKERINPUT_KEY, RunState, run_state
 from edu_contracts.testing.fixtures import (
     edu_async_queue,
@@ -46,12 +54,43 @@ __all__ = [
     "edu_services",
     "edu_session",
     "edu_sessionmaker",
+    "faker",
     "pytest_addoption",
+    "pytest_collection_modifyitems",
     "pytest_configure",
     "pytest_configure_node",
+    "pytest_generate_tests",
+    "pytest_plugin_registered",
     "pytest_report_header",
     "pytest_unconfigure",
+    "services_needed",
 ]
+
+_ = _session_faker  # registered as a fixture by being in this module
+
+# Which fixtures need which service. ``edu_services`` is the union (the other
+# fixtures depend on it to check liveness), so it decides only when a test
+# asks for it and for nothing narrower.
+_AZURITE_WORDS = ("queue", "azurite")
+_NEITHER = frozenset({"edu_config", "edu_services"})
+
+
+def services_needed(fixturenames: set[str]) -> tuple[bool, bool]:
+    """(postgres, azurite) needed by tests whose fixture closures are ``fixturenames``."""
+    edu = {name for name in fixturenames if name.startswith("edu_")}
+    azurite = any(word in name for name in edu for word in _AZURITE_WORDS)
+    postgres = any(
+        name not in _NEITHER and not any(word in name for word in _AZURITE_WORDS) for name in edu
+    )
+    if "edu_services" in edu and not (postgres or azurite):
+        return True, True
+    return postgres, azurite
+
+
+def pytest_plugin_registered(plugin: object, plugin_name: str, manager: Any) -> None:
+    # called for every plugin registered before this one too (a historic hook)
+    if isinstance(manager, pytest.PytestPluginManager):
+        _faker.take_over(manager)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -100,6 +139,19 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         ids=[f"{n}-{m.type}" for n, m in enumerate(recorded, start=1)],
         indirect=True,
     )
+
+
+@pytest.hookimpl(trylast=True)  # after -k/-m deselection: only what will run
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    names: set[str] = set()
+    for item in items:
+        names.update(getattr(item, "fixturenames", ()))
+    postgres, azurite = services_needed(names)
+    state = config.stash.get(STATE_KEY, None)
+    if state is not None and not config.option.collectonly:
+        state.prestart(postgres=postgres, azurite=azurite)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -117,7 +117,7 @@ def _start_detached(config: EduConfig) -> dict[str, Any]:
     from edu_contracts.services.azurite import EmbeddedAzurite
     from edu_contracts.services.postgres import EmbeddedPostgres
 
-    postgres = EmbeddedPostgres(detached=True)
+    postgres = EmbeddedPostgres(detached=True, with_template=True)
     azurite = EmbeddedAzurite(config.azurite_bin, detached=True)
     try:
         postgres.spawn()

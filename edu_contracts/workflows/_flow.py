@@ -1,19 +1,20 @@
 """The producer -> queue -> consumer proof of ``edu-contracts verify``.
 
-It drives the two example services of this repository (``examples/``) the
-way their own CI does: the producer's API, called in-process, stores rows
-and sends tasks; every message it sent is recorded and checked against the
-pinned contract (can-i-deploy on the recording); the consumer's handler
-then processes them against the same Postgres and Azurite, and the result
-is read back through the nearest-segment search.
-
-The examples ship with the repository, not the wheel: installed from a
-wheel, the step says so instead of pretending.
+It runs with nothing but the toolkit installed (a service repo's
+``edu-contracts[testing]``), so both sides are built from the toolkit's own
+parts, the ones a service is built on: the producer stores a document with
+the canonical models, validates its task against the pinned contract, sends
+it with ``TaskQueue`` and records it; the recording must pass can-i-deploy;
+the consumer drains the queue, splits the document, embeds every segment
+(a deterministic feature-hashing embedder: no model, no network), stores
+them with their vectors and marks the document ready; the result is read
+back through the nearest-segment search.
 """
 
 from __future__ import annotations
 
-import sys
+import hashlib
+import re
 import tempfile
 import uuid
 from pathlib import Path
@@ -22,9 +23,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from edu_contracts.workflows._context import VerifyContext
 
-__all__ = ["DOCUMENT_TEXT", "EXAMPLES", "ExamplesMissing", "producer_consumer", "seed_demo"]
+__all__ = ["DOCUMENT_TEXT", "embed", "producer_consumer", "seed_demo"]
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 _TOPICS = {
     "light": "The light reactions happen on the thylakoid membranes. Chlorophyll absorbs "
     "photons, water is split, oxygen is released, and the energy is stored as ATP and NADPH. ",
@@ -39,10 +39,6 @@ _TOPICS = {
 DOCUMENT_TEXT = "\n\n".join(text * 4 for text in _TOPICS.values())
 
 
-class ExamplesMissing(Exception):
-    """Raised when the example services are not beside the package (wheel install)."""
-
-
 def seed_demo(ctx: VerifyContext) -> str:
     from edu_contracts.seed.scenario import load_scenario
     from edu_contracts.seed.seeding import seed_database
@@ -55,105 +51,162 @@ def seed_demo(ctx: VerifyContext) -> str:
     )
 
 
-def _import_examples() -> tuple[Any, Any]:
-    roots = [EXAMPLES / "edu-api", EXAMPLES / "edu-worker"]
-    if not all((root / "pyproject.toml").exists() for root in roots):
-        raise ExamplesMissing(str(EXAMPLES))
-    for root in roots:
-        if str(root) not in sys.path:
-            sys.path.insert(0, str(root))
-    import edu_api.app
-    import edu_worker.worker
+_WORD = re.compile(r"[^\W_]+")
 
-    return edu_api, edu_worker
+
+def embed(text: str, dim: int) -> Any:
+    """A unit vector of ``dim`` float32: hashed words and character trigrams.
+
+    Texts that share words share buckets, so their cosine distance is small;
+    deterministic, so a run proves the same thing every time.
+    """
+    import numpy as np
+
+    vector = np.zeros(dim, dtype=np.float32)
+    for word in (w.lower() for w in _WORD.findall(text)):
+        padded = f"#{word}#"
+        features = [("w:" + word, 1.0)] + [
+            ("c:" + padded[i : i + 3], 0.25) for i in range(len(padded) - 2)
+        ]
+        for feature, weight in features:
+            digest = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest())
+            vector[digest % dim] += weight if digest >> 63 else -weight
+    norm = float(np.linalg.norm(vector))
+    if norm == 0.0:
+        raise AssertionError(f"nothing to embed in {text[:40]!r}")
+    return vector / norm
+
+
+def _produce(engine: Any, queue: Any, store: Path, pinned: str) -> Any:
+    """What edu-api does on an upload: rows, a stored file, a contract-checked task."""
+    from sqlalchemy.orm import Session
+
+    from edu_contracts.db.models import Document, Project, User
+    from edu_contracts.registry.validate import validate_message
+    from edu_contracts.schemas.enums import DocumentSourceKind, DocumentStatus
+    from edu_contracts.schemas.queue import DocumentProcessingData, DocumentProcessingMessage
+
+    with Session(engine, expire_on_commit=False) as session:
+        user = User(email=f"verify-{uuid.uuid4().hex[:8]}@example.com")
+        project = Project(user=user, name="Biology")
+        path = store / "photosynthesis.txt"
+        path.write_text(DOCUMENT_TEXT)
+        document = Document(
+            project=project,
+            title="photosynthesis.txt",
+            source_kind=DocumentSourceKind.FILE,
+            source_uri=path.as_uri(),
+            mime_type="text/plain",
+            size_bytes=len(DOCUMENT_TEXT.encode()),
+            status=DocumentStatus.PENDING,
+        )
+        session.add_all([user, project, document])
+        session.commit()
+    message = DocumentProcessingMessage(
+        data=DocumentProcessingData(document_id=document.id, project_id=project.id, user_id=user.id)
+    )
+    body = message.model_dump(mode="json")
+    violations = validate_message(body, pinned)
+    if violations:
+        raise AssertionError(f"the producer's message breaks {pinned}: {violations[0]}")
+    queue.send(message)
+    return document
+
+
+def _consume(engine: Any, queue: Any) -> list[Any]:
+    """What edu-worker does: drain, fetch, split, embed, store, mark ready."""
+    from pathlib import Path as _Path
+    from urllib.parse import urlparse
+
+    from sqlalchemy.orm import Session
+
+    from edu_contracts.db.base import EMBEDDING_DIM
+    from edu_contracts.db.models import Document, DocumentSegment
+    from edu_contracts.schemas.enums import DocumentStatus
+
+    done = []
+    for task in queue.drain():
+        if task.message.type != "document_processing":
+            raise AssertionError(f"unexpected task {task.message.type}")
+        with Session(engine) as session:
+            document = session.get(Document, task.message.data.document_id)
+            if document is None or document.source_uri is None:
+                raise AssertionError(f"task names a missing document: {task.message.data}")
+            text = _Path(urlparse(document.source_uri).path).read_text()
+            chunks = [c.strip() for c in text.split("\n\n") if c.strip()]
+            session.add_all(
+                DocumentSegment(
+                    document=document,
+                    project_id=document.project_id,
+                    position=i,
+                    content=chunk,
+                    token_count=len(chunk.split()),
+                    embedding_vector=embed(chunk, EMBEDDING_DIM),
+                    embedding_model="edu-verify-hash-v1",
+                )
+                for i, chunk in enumerate(chunks)
+            )
+            document.status = DocumentStatus.READY
+            session.commit()
+        done.append(task)
+    return done
 
 
 def producer_consumer(ctx: VerifyContext) -> str:
-    from fastapi.testclient import TestClient
-    from sqlalchemy import create_engine, select
-    from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
 
-    from edu_contracts.db.models import Document, User
+    from edu_contracts.db.base import EMBEDDING_DIM
+    from edu_contracts.db.models import Document
     from edu_contracts.db.search import nearest_segments
     from edu_contracts.queue import TaskQueue
     from edu_contracts.registry import latest_version
     from edu_contracts.workflows.deploy import can_i_deploy
     from edu_contracts.workflows.recording import record_line
 
-    edu_api, edu_worker = _import_examples()
-    from edu_api.storage import LocalDocumentStore as ApiStore
-    from edu_worker.embedder import HashEmbedder
-    from edu_worker.sources import LocalDocumentStore as WorkerStore
-
+    pinned = latest_version() or "1.0.0"
     engine = create_engine(ctx.database_url)
     queue = TaskQueue.from_connection_string(
         ctx.services.azurite.connection_string, f"edu-{ctx.run_id}-flow"
     )
-    with tempfile.TemporaryDirectory(prefix="edu-contracts-verify-") as store_dir, queue:
+    with tempfile.TemporaryDirectory(prefix="edu-contracts-verify-") as scratch, queue:
+        store = Path(scratch)
         queue.create()
         try:
-            with Session(engine) as session:
-                user = User(email=f"verify-{uuid.uuid4().hex[:8]}@example.com")
-                session.add(user)
-                session.commit()
-                user_id = user.id
-            app = edu_api.app.create_app(
-                sessionmaker(engine, expire_on_commit=False), queue,
-                store=ApiStore(Path(store_dir)),
-            )  # fmt: skip
-            headers = {"X-User-Id": str(user_id)}
-            with TestClient(app) as client:
-                project = client.post("/projects", json={"name": "Biology"}, headers=headers)
-                project.raise_for_status()
-                project_id = project.json()["id"]
-                upload = client.post(
-                    f"/projects/{project_id}/documents",
-                    files={"file": ("photosynthesis.txt", DOCUMENT_TEXT, "text/plain")},
-                    headers=headers,
-                )
-                upload.raise_for_status()
-                document_id = upload.json()["id"]
-
+            document = _produce(engine, queue, store, pinned)
             sent = [p.message for p in queue.peek() if p.message is not None]
-            recording = Path(store_dir) / "recorded.jsonl"
+            recording = store / "recorded.jsonl"
             recording.write_text(
                 "".join(
                     record_line(m.model_dump(mode="json"), test="verify::producer") + "\n"
                     for m in sent
                 )
             )
-            pinned = latest_version() or "1.0.0"
             verdict = can_i_deploy(str(recording), pinned)
             if not verdict.ok:
-                raise AssertionError(
-                    f"recorded messages break {pinned}: {verdict.subjects[0].report.findings[0]}"
-                )
-
+                subject, finding = verdict.breaking()[0]
+                raise AssertionError(f"recorded messages break {pinned}: {subject} {finding}")
+            done = _consume(engine, queue)
+            if len(done) != len(sent) or not sent:
+                raise AssertionError(f"sent {len(sent)} task(s), the consumer did {len(done)}")
             with Session(engine) as session:
-                report = edu_worker.worker.run_worker_once(
-                    queue, session, sources=WorkerStore(Path(store_dir))
-                )
-                done = [o for o in report.outcomes if o.status == "done"]
-                if len(done) != len(sent):
-                    raise AssertionError(f"consumer outcomes: {report.outcomes}")
-                document = session.get(Document, uuid.UUID(document_id))
-                assert document is not None
-                if document.status != "ready" or not document.segments:
-                    raise AssertionError(f"document is {document.status} with no segments")
-                query = HashEmbedder().embed(["Where does the Calvin cycle fix carbon?"])[0]
+                stored = session.get(Document, document.id)
+                if stored is None or stored.status != "ready" or not stored.segments:
+                    raise AssertionError(f"the document is not ready with segments: {stored}")
+                count = len(stored.segments)
+                question = embed("Where does the Calvin cycle fix carbon?", EMBEDDING_DIM)
                 found = nearest_segments(
-                    session, project_id=uuid.UUID(project_id), query_vector=query, limit=1
+                    session, project_id=stored.project_id, query_vector=question, limit=1
                 )
-                count = len(document.segments)
                 best = found[0][0].content if found else ""
-                session.execute(select(1))
         finally:
             queue.delete()
             engine.dispose()
     if "Calvin" not in best:
         raise AssertionError(f"nearest segment to a Calvin-cycle question is {best!r}")
     return (
-        f"edu-api stored a document and sent {len(sent)} task(s); the recording passed "
-        f"can-i-deploy against {pinned}; edu-worker split it into {count} embedded "
-        f"segments and marked it ready; a question about the Calvin cycle finds its segment"
+        f"the producer stored a document and sent {len(sent)} contract-checked task(s); the "
+        f"recording passed can-i-deploy against {pinned}; the consumer split it into {count} "
+        "embedded segments and marked it ready; a question about the Calvin cycle finds its "
+        "segment"
     )

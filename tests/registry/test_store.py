@@ -119,3 +119,41 @@ def test_a_store_elsewhere_with_nothing_released(tmp_path: Path) -> None:
     store = ContractStore(tmp_path)
     assert store.versions() == []
     assert store.latest() is None
+
+
+def test_cached_code_files_equal_fresh_ones_and_follow_the_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh CLI process reads the code's contract from the cache; it must be
+    exactly what the code computes, and a changed source must miss the cache."""
+    import subprocess
+    import sys
+
+    from edu_contracts import _cache
+    from edu_contracts.registry import _code_cache
+
+    monkeypatch.setenv(_cache.CACHE_ENV, str(tmp_path))
+    probe = (
+        "import json, sys; from edu_contracts.registry._code_cache import code_files; "
+        "files = code_files(); "
+        "print(json.dumps({'sa': 'sqlalchemy' in sys.modules, 'files': files}))"
+    )
+    runs = [
+        json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True,
+                                  text=True, check=True).stdout)
+        for _ in range(2)
+    ]  # fmt: skip
+    assert runs[0]["sa"] is True  # the first run computed it
+    assert runs[1]["sa"] is False  # the second read it without importing SQLAlchemy
+    assert runs[0]["files"] == runs[1]["files"] == _code_cache._compute()
+    key = _cache.source_key(_code_cache._SOURCES, _code_cache._LIBRARIES)
+    assert (tmp_path / "code-contracts" / f"{key}.json").exists()
+    import shutil
+
+    copy = tmp_path / "package"
+    for folder in _code_cache._SOURCES:
+        shutil.copytree(_cache._PACKAGE / folder, copy / folder)
+    assert _cache.source_key(_code_cache._SOURCES, _code_cache._LIBRARIES, package=copy) == key
+    message = copy / "schemas" / "queue.py"
+    message.write_text(message.read_text() + "\n# a changed message\n")
+    assert _cache.source_key(_code_cache._SOURCES, _code_cache._LIBRARIES, package=copy) != key

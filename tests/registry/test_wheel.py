@@ -1,10 +1,18 @@
-"""Released contracts ship in the wheel and load from it, away from this checkout."""
+"""The wheel: released contracts ship in it, and the main job runs from it alone.
+
+A service repo installs ``edu-contracts[testing]`` from an index and has
+none of this checkout (no ``examples/``, no ``contracts/`` beside it); these
+tests build the wheel and use it the same way.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -15,17 +23,23 @@ import edu_contracts
 REPO = Path(edu_contracts.__file__).resolve().parent.parent
 
 
-def test_contracts_load_from_an_unpacked_wheel(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("hatchling")
+    dist = tmp_path_factory.mktemp("dist")
     build = subprocess.run(
-        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path / "dist")],
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(dist)],
         cwd=REPO,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert build.returncode == 0, build.stderr
-    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    (built,) = dist.glob("*.whl")
+    return built
+
+
+def test_contracts_load_from_an_unpacked_wheel(tmp_path: Path, wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         assert "edu_contracts/contracts/contracts.lock" in names
@@ -47,3 +61,63 @@ def test_contracts_load_from_an_unpacked_wheel(tmp_path: Path) -> None:
         timeout=120,
     )
     assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.slow
+def test_verify_runs_fully_from_a_fresh_venv_with_only_the_testing_extra(
+    tmp_path: Path, wheel: Path
+) -> None:
+    """The README's first command as a service repo meets it: a fresh venv, only
+    ``pip install 'edu-contracts[testing]'``, run from an empty folder."""
+    # as root Postgres runs as its own user, who must reach the venv's binaries:
+    # pytest's tmp_path is private to us, so the venv goes where others can read
+    home = Path(tempfile.mkdtemp(prefix="edu-wheel-test-"))
+    home.chmod(0o755)
+    try:
+        _verify_in_fresh_venv(home / "venv", tmp_path, wheel)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _verify_in_fresh_venv(venv: Path, tmp_path: Path, wheel: Path) -> None:
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", f"{wheel}[testing]"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stderr[-3000:]
+    extras = subprocess.run(
+        [str(python), "-c", "import importlib.util as u; print(u.find_spec('fastapi'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert extras.stdout.strip() == "None"  # the producer/consumer step must not need it
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run = subprocess.run(
+        [str(venv / "bin" / "edu-contracts"), "verify", "--format", "json"],
+        cwd=empty,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        # the per-user cache (Azurite install, clusters) is shared, as on a developer machine
+        env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"},
+    )
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    assert run.stdout.lstrip().startswith("{"), (
+        run.returncode,
+        run.stdout[:500],
+        run.stderr[-3000:],
+    )
+    report = json.loads(run.stdout)
+    steps = {step["name"]: step for step in report["steps"]}
+    assert run.returncode == 0, json.dumps(report, indent=2)
+    assert report["ok"] is True
+    assert not [name for name, step in steps.items() if step["skipped"] or not step["ok"]]
+    assert "Calvin" in steps["producer -> consumer"]["detail"]
+    assert "HNSW" in steps["vector search"]["detail"]
+    assert list(empty.iterdir()) == []  # it leaves nothing in the folder it ran from
