@@ -151,3 +151,10 @@ def test_an_index_on_a_too_wide_vector_column_is_flagged(tmp_path: Path) -> None
     wide = [f for f in result.findings if "2,000 dimensions" in f.message]
     assert [f.rule for f in wide] == [MigrationRule.VECTOR_INDEX_BUILD]
     assert "halfvec" in wide[0].recipe
+
+
+@pytest.mark.parametrize("budget", ["-1", "0", "soon"])
+def test_rehearse_refuses_a_budget_that_is_not_a_positive_time(budget: str) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["migrations", "rehearse", "--budget", budget])
+    assert exit_.value.code == 2
