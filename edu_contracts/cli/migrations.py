@@ -45,13 +45,23 @@ def register(subparsers: Any) -> None:
     )
     rehearse.add_argument(
         "--budget",
-        type=float,
+        type=_seconds,
         default=1.0,
         help="longest lock wait (seconds) any traffic statement may see (default 1)",
     )
     rehearse.add_argument("--seed", type=int, default=0, help="seed of the scenario data")
     rehearse.add_argument("--format", choices=("text", "json"), default="text")
     rehearse.set_defaults(handler=_rehearse)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"the budget must be above 0 s, got {text}")
+    return value
 
 
 def _range_options(parser: argparse.ArgumentParser) -> None:

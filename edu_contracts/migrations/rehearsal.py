@@ -36,6 +36,7 @@ class RehearsalCheck(enum.Enum):
     OLD_CODE_BROKE = "old-code-broke"
     REVISION_FAILED = "revision-failed"
     DOWNGRADE_FAILED = "downgrade-failed"
+    MEASUREMENT_FAILED = "measurement-failed"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class RehearsalResult:
     traffic: TrafficStats = field(default_factory=TrafficStats)
     downgrade_seconds: float = 0.0
     downgrade_error: str | None = None
+    sampler_error: str | None = None
 
     @property
     def longest_wait(self) -> LockWait | None:
@@ -83,6 +85,8 @@ class RehearsalResult:
                 )
         for key, (count, first) in sorted(self.traffic.errors.items()):
             found.append((RehearsalCheck.OLD_CODE_BROKE, key, f"{count} x {first}"))
+        if self.sampler_error:
+            found.append((RehearsalCheck.MEASUREMENT_FAILED, "lock sampler", self.sampler_error))
         if self.downgrade_error:
             found.append((RehearsalCheck.DOWNGRADE_FAILED, self.base, self.downgrade_error))
         return found
@@ -162,8 +166,9 @@ def _apply_under_traffic(
     phase: Callable[[str], None],
 ) -> None:
     libpq_url = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    traffic = Traffic(libpq_url, OldCode.from_snapshot(point.tables()), seed=seed)
     sampler = LockSampler(libpq_url).start()
-    traffic = Traffic(libpq_url, OldCode.from_snapshot(point.tables()), seed=seed).start()
+    traffic.start()
     try:
         _warm_up(traffic)
         with engine.connect() as connection:
@@ -191,6 +196,7 @@ def _apply_under_traffic(
     finally:
         result.traffic = traffic.stop()
         waits = sampler.stop()
+        result.sampler_error = sampler.error
     result.runs[:] = [
         RevisionRun(r.revision, r.seconds, waits.get(r.revision), r.error) for r in result.runs
     ]

@@ -116,6 +116,8 @@ _RECIPES = {
     "that no longer uses it is deployed everywhere",
     "revision-failed": "fix the revision; it must apply to seeded data",
     "downgrade-failed": "make downgrade() undo upgrade() so a deploy can be rolled back",
+    "measurement-failed": "rerun: lock waits were not sampled for the whole rehearsal, so "
+    "a pass would prove nothing",
 }
 
 

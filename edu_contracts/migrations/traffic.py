@@ -261,6 +261,7 @@ class LockSampler:
         self.migration_pid: int | None = None
         self.longest: dict[str, LockWait] = {}
         self._waits: dict[Any, LockWait] = {}
+        self.error: str | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="lock-sampler")
 
@@ -285,6 +286,12 @@ class LockSampler:
         return self.longest
 
     def _run(self) -> None:
+        try:
+            self._sample()
+        except psycopg.Error as exc:  # the database went away: keep what was seen
+            self.error = f"lock sampling stopped: {exc.sqlstate or type(exc).__name__}"
+
+    def _sample(self) -> None:
         with psycopg.connect(
             self.url, autocommit=True, application_name="edu-rehearse-sampler"
         ) as c:

@@ -9,8 +9,9 @@ isolated per test exactly like the default one (a rolled-back transaction):
   them, so code written now proves it still runs where the migration has not
   been applied yet (deploy code first, then migrate);
 - ``@pytest.mark.edu_schema("0042_drop_x", versions="migrations/draft")``:
-  head plus draft revisions from a folder, so today's code proves it survives
-  a migration before that migration ships (old code on the new schema).
+  head plus draft revisions from a folder (relative to the rootdir), so
+  today's code proves it survives a migration before that migration ships
+  (old code on the new schema).
 
 ``pytestmark = pytest.mark.edu_schema("1.0.0")`` pins a whole module. The
 databases are the run's own (``edu_<run>_schema_*``) and dropped with it.
@@ -49,7 +50,7 @@ def edu_schema(
     if not isinstance(target, str) or not target:
         raise TypeError(f"edu_schema needs a release or revision id, got {target!r}")
     folders = [versions] if isinstance(versions, (str, Path)) else list(versions)
-    return target, tuple(str(Path(f).resolve()) for f in folders)
+    return target, tuple(str(f) for f in folders)
 
 
 def _revision(target: str, versions: tuple[str, ...]) -> str:
@@ -70,7 +71,9 @@ def schema_engine(request: pytest.FixtureRequest) -> Engine | None:
     marker = request.node.get_closest_marker(MARKER)
     if marker is None:
         return None
-    target, versions = edu_schema(*marker.args, **marker.kwargs)
+    target, given = edu_schema(*marker.args, **marker.kwargs)
+    root = request.config.rootpath  # relative folders are the repo's, wherever pytest runs
+    versions = tuple(str((root / folder).resolve()) for folder in given)
     try:
         revision = _revision(target, versions)
     except Exception as exc:

@@ -121,3 +121,24 @@ def test_drift_text_and_json_carry_the_same_findings(
         conn.execute(sa.text("ALTER TABLE chats ADD COLUMN hand_made text"))
     engine.dispose()
     _same_findings_in_both(["drift", "--url", url], capsys)
+
+
+MIGRATION_CORPUS = Path(__file__).parent.parent / "migrations" / "corpus"
+
+
+def test_migrations_lint_text_and_json_carry_the_same_findings(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    versions = str(MIGRATION_CORPUS / "versions")
+    args = ["migrations", "lint", "--versions", versions, "--to", "bad_constraint_not_valid"]
+    _same_findings_in_both(args, capsys)
+
+
+def test_migrations_rehearse_text_and_json_carry_the_same_findings(
+    edu_postgres: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [
+        "migrations", "rehearse", "--url", edu_postgres.admin_url, "--scenario", "tiny",
+        "--versions", str(MIGRATION_CORPUS / "versions"), "--to", "bad_drop_in_use",
+    ]  # fmt: skip
+    _same_findings_in_both(args, capsys)

@@ -137,3 +137,24 @@ def test_from_a_later_revision_follows_what_was_deployed_since_the_release() -> 
     assert result.safe, [f.message for f in result.findings]
     drop = next(o for o in result.operations if o.kind == "drop_column")
     assert drop.table == "document_segments"
+
+
+def test_an_index_on_a_too_wide_vector_column_is_flagged(tmp_path: Path) -> None:
+    """pgvector refuses HNSW on vector(3072): flagged even concurrently, with the halfvec cast
+    as the recipe; the cast itself (the schema's own index shape) is not."""
+    folder = _draft(
+        tmp_path / "draft",
+        'op.execute("CREATE INDEX ix_wide ON document_segments USING hnsw '
+        '(embedding_vector vector_cosine_ops)")',
+    )
+    result = lint("0001", "draft", extra_versions=[folder])
+    wide = [f for f in result.findings if "2,000 dimensions" in f.message]
+    assert [f.rule for f in wide] == [MigrationRule.VECTOR_INDEX_BUILD]
+    assert "halfvec" in wide[0].recipe
+
+
+@pytest.mark.parametrize("budget", ["-1", "0", "soon"])
+def test_rehearse_refuses_a_budget_that_is_not_a_positive_time(budget: str) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["migrations", "rehearse", "--budget", budget])
+    assert exit_.value.code == 2

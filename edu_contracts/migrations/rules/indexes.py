@@ -77,6 +77,19 @@ def vector_index_build(statement: Statement, state: LintState) -> Iterator[Hit]:
     if not isinstance(node, ast.IndexStmt) or str(node.accessMethod) not in _VECTOR_METHODS:
         return
     table = relation(node)
+    too_wide = _too_wide(node, state, table)
+    if too_wide:
+        yield Hit(
+            MigrationRule.VECTOR_INDEX_BUILD,
+            table,
+            f"{str(node.accessMethod).upper()} on {too_wide}: pgvector cannot index vector "
+            "above 2,000 dimensions, so the build fails and the revision aborts",
+            "index an expression cast to half precision, as this schema does: "
+            "((column::halfvec(N)) halfvec_cosine_ops), and query with the same expression "
+            "so the planner uses it",
+            breaks="the deploy: the migration aborts",
+        )
+        return
     if not state.large(table):
         return
     if node.concurrent and state.maintenance_work_mem:
@@ -102,6 +115,25 @@ def vector_index_build(statement: Statement, state: LintState) -> Iterator[Hit]:
         "`SET max_parallel_maintenance_workers = 2`, then CREATE INDEX CONCURRENTLY in an "
         "autocommit block; rehearse it on the load scenario to learn the build time",
     )
+
+
+_VECTOR_LIMIT = 2000
+"""pgvector's HNSW and IVFFlat limit for ``vector`` (``halfvec`` goes to 4,000)."""
+
+
+def _too_wide(node: ast.IndexStmt, state: LintState, table: str | None) -> str | None:
+    """``table.column vector(N)`` when the index is on a plain vector column over the limit."""
+    for element in node.indexParams or ():
+        column = getattr(element, "name", None)
+        kind = state.column_type(table, str(column)) if column else None
+        if (
+            kind is not None
+            and kind.base == "vector"
+            and kind.args
+            and kind.args[0] > _VECTOR_LIMIT
+        ):
+            return f"{table}.{column} {kind}"
+    return None
 
 
 def _dimensions(statement: Statement, state: LintState, table: str | None) -> int:
