@@ -28,22 +28,27 @@ import contextlib
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
+from edu_contracts.errors import IsolationMarkerError
 from edu_contracts.testing._state import run_state
+
+IsolationMode = Literal["savepoint", "database"]
+ISOLATION_MODES: tuple[IsolationMode, ...] = ("savepoint", "database")
 
 # Heavy libraries (SQLAlchemy, the Azure SDK) are imported inside the
 # fixtures: a suite that never uses them must not pay ~1 s at start-up.
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, Engine
+    from sqlalchemy import Connection, Engine, RootTransaction
     from sqlalchemy.orm import Session, sessionmaker
 
     from edu_contracts.config import EduConfig
     from edu_contracts.factories import Factories
     from edu_contracts.services import AzuriteInfo, PostgresInfo, Services
     from edu_contracts.services.janitor import DatabaseJanitor
+    from edu_contracts.testing._async_guard import SavepointGuard
     from edu_contracts.testing.queues import EduQueue
 
 __all__ = [
@@ -118,45 +123,171 @@ def edu_engine(edu_database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+def edu_isolation(mode: IsolationMode = "savepoint") -> IsolationMode:
+    """The ``@pytest.mark.edu_isolation(mode)`` marker's signature.
+
+    The marker's arguments are passed to this function, so a misspelt keyword
+    is a ``TypeError`` naming it, as in any call.
+
+    * ``"savepoint"`` (the default, no marker needed): the test's one
+      connection holds an outer transaction rolled back afterwards; every
+      session joins it with a savepoint. Cheap (no new database), but the
+      sessions share one connection, so they must not run concurrently.
+    * ``"database"``: the test gets its own database cloned from the migrated
+      template (tens of milliseconds) and dropped afterwards. Every app session
+      has a connection of its own and commits for real, so ``asyncio.gather``
+      over sessions, threads and a second engine all work; ``edu_connection``
+      and ``edu_session`` (and the factories on them) are in autocommit, so
+      what the test writes is visible to the app at once.
+    """
+    if mode not in ISOLATION_MODES:
+        raise IsolationMarkerError(
+            f"unknown isolation mode {mode!r}",
+            where="@pytest.mark.edu_isolation(...)",
+            fix=f"use one of {', '.join(repr(m) for m in ISOLATION_MODES)}",
+        )
+    return mode
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """How one test's database work is isolated; decided by ``_isolation`` alone.
+
+    The sync and async fixtures only carry it out: they open a connection with
+    ``connection_options``, begin an outer transaction if ``outer_transaction``,
+    bind app sessions to the connection or to an engine on ``url`` as
+    ``sessions_share_connection`` says, and make sessions with ``session_options``.
+    """
+
+    mode: IsolationMode
+    url: str | None  # the test's own database (database mode); None: the worker's
+
+    @property
+    def outer_transaction(self) -> bool:
+        return self.mode == "savepoint"
+
+    @property
+    def sessions_share_connection(self) -> bool:
+        return self.mode == "savepoint"
+
+    @property
+    def connection_options(self) -> dict[str, Any]:
+        return {} if self.mode == "savepoint" else {"isolation_level": "AUTOCOMMIT"}
+
+    @property
+    def session_options(self) -> dict[str, Any]:
+        if self.mode == "savepoint":
+            return {"join_transaction_mode": "create_savepoint", "expire_on_commit": False}
+        return {"expire_on_commit": False}
+
+
+_database_counter = itertools.count(1)
+
+
 @contextlib.contextmanager
-def _isolated_connection(engine: Engine, services: Services) -> Iterator[Connection]:
-    """The one place that decides how a test is isolated: an outer transaction
-    that is always rolled back. Sessions join it with savepoints, so code under
-    test may ``commit()`` and still leave nothing behind."""
+def _isolation(request: pytest.FixtureRequest, services: Services) -> Iterator[Isolation]:
+    """The one place that decides how a test is isolated (sync and async alike).
+
+    Savepoint mode (default): an outer transaction that is always rolled
+    back; sessions join it with savepoints, so code under test may
+    ``commit()`` and still leave nothing behind. Database mode (the
+    ``edu_isolation("database")`` marker): a database cloned from the
+    template for this test only, dropped through the janitor, which refuses
+    any database this run did not create.
+    """
     services.check_alive()
-    connection = engine.connect()
-    transaction = connection.begin()
+    marker = request.node.get_closest_marker("edu_isolation")
+    mode = edu_isolation(*marker.args, **marker.kwargs) if marker else "savepoint"
+    if mode == "savepoint":
+        yield Isolation(mode, None)
+        return
+    state = run_state(request.config)
+    janitor = state.janitor()
+    label = f"t_{state.worker_slug}_{next(_database_counter)}"
+    url = janitor.create(label, template=state.template())
     try:
-        yield connection
+        yield Isolation(mode, url)
     finally:
-        if transaction.is_active:
-            transaction.rollback()
-        connection.close()
+        janitor.drop(janitor.name(label))
+
+
+@dataclass
+class _Isolated:
+    """The sync face of an ``Isolation``: the test's connection and the app's bind."""
+
+    isolation: Isolation
+    connection: Connection
+    bind: Connection | Engine
+
+
+@contextlib.contextmanager
+def _isolated_connection(
+    request: pytest.FixtureRequest, engine: Engine, services: Services
+) -> Iterator[_Isolated]:
+    """Carry out ``_isolation`` on a sync connection."""
+    from sqlalchemy import create_engine
+
+    from edu_contracts.testing._async_guard import SavepointGuard
+
+    with _isolation(request, services) as isolation, contextlib.ExitStack() as stack:
+        if isolation.url is not None:
+            engine = create_engine(isolation.url)
+            stack.callback(engine.dispose)
+        connection = stack.enter_context(
+            engine.connect().execution_options(**isolation.connection_options)
+        )
+        if isolation.outer_transaction:
+            transaction = connection.begin()
+            guard = SavepointGuard.install(connection)
+            stack.callback(_end, connection, transaction, guard)
+        bind = connection if isolation.sessions_share_connection else engine
+        yield _Isolated(isolation, connection, bind)
+
+
+def _end(connection: Connection, transaction: RootTransaction, guard: SavepointGuard) -> None:
+    if guard.tripped:  # a concurrent session may still be mid-statement: drop the connection
+        connection.invalidate()
+    elif transaction.is_active:
+        transaction.rollback()
 
 
 @pytest.fixture
-def edu_connection(
+def _edu_isolated(
     request: pytest.FixtureRequest, edu_engine: Engine, edu_services: Services
-) -> Iterator[Connection]:
+) -> Iterator[_Isolated]:
     from edu_contracts.testing.schema import schema_engine
 
     engine = schema_engine(request) or edu_engine  # @pytest.mark.edu_schema picks another
-    with _isolated_connection(engine, edu_services) as connection:
-        yield connection
+    with _isolated_connection(request, engine, edu_services) as isolated:
+        yield isolated
 
 
 @pytest.fixture
-def edu_sessionmaker(edu_connection: Connection) -> sessionmaker[Session]:
+def edu_connection(_edu_isolated: _Isolated) -> Connection:
+    """The test's connection, inside a transaction that is always rolled back
+    (under ``edu_isolation("database")``: in autocommit on the test's own database)."""
+    return _edu_isolated.connection
+
+
+@pytest.fixture
+def edu_sessionmaker(_edu_isolated: _Isolated) -> sessionmaker[Session]:
+    """A sessionmaker for the code under test: its sessions join the test's
+    transaction with a savepoint, so ``commit()`` works and nothing outlives
+    the test (under ``edu_isolation("database")``: each session has a
+    connection of its own on the test's database)."""
     from sqlalchemy.orm import sessionmaker
 
-    return sessionmaker(
-        bind=edu_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    )
+    return sessionmaker(bind=_edu_isolated.bind, **_edu_isolated.isolation.session_options)
 
 
 @pytest.fixture
-def edu_session(edu_sessionmaker: sessionmaker[Session]) -> Iterator[Session]:
-    with edu_sessionmaker() as session:
+def edu_session(_edu_isolated: _Isolated) -> Iterator[Session]:
+    """The test's own ``Session`` on ``edu_connection``; ``commit()`` is a savepoint."""
+    from sqlalchemy.orm import Session
+
+    with Session(
+        bind=_edu_isolated.connection, **_edu_isolated.isolation.session_options
+    ) as session:
         yield session
 
 
@@ -210,10 +341,14 @@ def edu_factories(request: pytest.FixtureRequest, edu_session: Session) -> Facto
     The seed is ``--edu-seed`` mixed with the test's id, so every test gets its
     own reproducible data and reordering tests changes nothing.
     """
-    import zlib
-
     from edu_contracts.factories import Factories
 
+    return Factories(edu_session, seed=factory_seed(request))
+
+
+def factory_seed(request: pytest.FixtureRequest) -> int:
+    """``--edu-seed`` mixed with the test's id: the sync and async factories' one rule."""
+    import zlib
+
     base = run_state(request.config).config.seed
-    seed = base * 1_000_003 + zlib.crc32(request.node.nodeid.encode())
-    return Factories(edu_session, seed=seed)
+    return base * 1_000_003 + zlib.crc32(request.node.nodeid.encode())
