@@ -71,7 +71,7 @@ class AsyncFactories:
 
     def __init__(self, session: AsyncSession, *, seed: int = 0) -> None:
         _require_asyncio()
-        self.session = session
+        self._session = session
         self.sync = Factories(session.sync_session, seed=seed)
         """The sync facade underneath (use it only inside ``session.run_sync``)."""
 
@@ -79,16 +79,20 @@ class AsyncFactories:
     def seed(self) -> int:
         return self.sync.seed
 
+    @property
+    def session(self) -> AsyncSession:
+        return self._session
+
     def bind(self, factory: F) -> F:
         """``factory`` bound to this seed (for ``.build()``; persist with ``run_sync``)."""
         return self.sync.bind(factory)
 
     async def _run(self, method: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         call = functools.partial(method, *args, **kwargs)
-        return await self.session.run_sync(lambda _session: call())
+        return await self._session.run_sync(lambda _session: call())
 
     async def flush(self) -> None:
-        await self.session.flush()
+        await self._session.flush()
 
     # --- rows -------------------------------------------------------------
 
