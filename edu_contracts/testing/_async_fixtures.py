@@ -39,6 +39,17 @@ if TYPE_CHECKING:
     from edu_contracts.services import Services
     from edu_contracts.testing._async_guard import SavepointGuard
 
+__all__ = [
+    "AsyncIsolated",
+    "anyio_twin",
+    "async_isolated_connection",
+    "edu_async_connection",
+    "edu_async_engine",
+    "edu_async_factories",
+    "edu_async_session",
+    "edu_async_sessionmaker",
+]
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 _ANYIO_TWINS: dict[Callable[..., Any], Callable[..., Any]] = {}

@@ -26,7 +26,7 @@ from edu_contracts.errors import ConcurrentSessionError
 
 __all__ = ["SavepointGuard"]
 
-FIX = (
+_FIX = (
     "use the sessions one after the other (await each request in turn), or mark the "
     'test @pytest.mark.edu_isolation("database") to give it a database of its own, '
     "where every session has its own connection and real concurrency works"
@@ -81,6 +81,6 @@ class SavepointGuard:
                 f"tried to {action} {name} while {later} (begun later by another session) "
                 "was still open",
                 where="the test's shared connection (savepoint isolation)",
-                fix=FIX,
+                fix=_FIX,
             )
         self.open.pop()

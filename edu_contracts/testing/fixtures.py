@@ -52,6 +52,9 @@ if TYPE_CHECKING:
     from edu_contracts.testing.queues import EduQueue
 
 __all__ = [
+    "ISOLATION_MODES",
+    "Isolation",
+    "IsolationMode",
     "PostgresServer",
     "edu_azurite",
     "edu_config",
@@ -59,11 +62,13 @@ __all__ = [
     "edu_database_url",
     "edu_engine",
     "edu_factories",
+    "edu_isolation",
     "edu_postgres",
     "edu_queue",
     "edu_services",
     "edu_session",
     "edu_sessionmaker",
+    "factory_seed",
 ]
 
 

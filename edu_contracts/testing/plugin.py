@@ -64,6 +64,7 @@ __all__ = [
     "pytest_addoption",
     "pytest_configure",
     "pytest_configure_node",
+    "pytest_fixture_setup",
     "pytest_report_header",
     "pytest_unconfigure",
 ]
