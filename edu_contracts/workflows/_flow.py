@@ -71,7 +71,9 @@ def _import_examples() -> tuple[Any, Any]:
 def producer_consumer(ctx: VerifyContext) -> str:
     from fastapi.testclient import TestClient
     from sqlalchemy import create_engine, select
-    from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+    from sqlalchemy.orm import Session
+    from sqlalchemy.pool import NullPool
 
     from edu_contracts.db.models import Document, User
     from edu_contracts.db.search import nearest_segments
@@ -97,8 +99,11 @@ def producer_consumer(ctx: VerifyContext) -> str:
                 session.add(user)
                 session.commit()
                 user_id = user.id
+            # edu-api is async; the TestClient runs it on a loop of its own, so its
+            # engine keeps no pool that would outlive that loop
+            api_engine = create_async_engine(ctx.database_url, poolclass=NullPool)
             app = edu_api.app.create_app(
-                sessionmaker(engine, expire_on_commit=False), queue,
+                async_sessionmaker(api_engine, expire_on_commit=False), queue,
                 store=ApiStore(Path(store_dir)),
             )  # fmt: skip
             headers = {"X-User-Id": str(user_id)}
