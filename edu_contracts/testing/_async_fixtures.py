@@ -119,6 +119,7 @@ async def _end(
 
 @pytest.fixture(scope="session")
 def _edu_async_engine_shared(edu_database_url: str, edu_config: EduConfig) -> AsyncEngine:
+    """The one ``AsyncEngine`` of the worker; creating it needs no event loop."""
     from edu_contracts.testing._async_engine import create_async_engine
 
     return create_async_engine(edu_database_url, edu_config.async_driver)
@@ -143,6 +144,7 @@ async def _edu_async_isolated(
     edu_services: Services,
     edu_config: EduConfig,
 ) -> AsyncIterator[AsyncIsolated]:
+    """The async fixtures' shared state: this test's ``Isolation``, carried out."""
     async with async_isolated_connection(
         request, edu_async_engine, edu_services, edu_config
     ) as isolated:

@@ -3,7 +3,7 @@
 Scopes: session for services, servers, the migrated database and its
 engine; function for anything a test can change (connection, session,
 queue, factories). Public fixtures are thin: isolation is decided in one
-place, ``_isolated_connection``.
+place, ``_isolation``, for the sync and the async fixtures alike.
 
 =====================  =========  ==============================================
 fixture                scope      what it gives
@@ -19,7 +19,16 @@ edu_session            function   ``Session`` on it; ``commit()`` is a savepoint
 edu_sessionmaker       function   sessionmaker bound the same way, for app code
 edu_queue              function   ``EduQueue``: own queue; contract-checked, recorded
 edu_factories          function   ``Factories`` bound to ``edu_session``, seeded
+edu_async_engine       function   the worker's ``AsyncEngine``; pool emptied per test
+edu_async_connection   function   ``AsyncConnection`` in a transaction rolled back
+edu_async_session      function   ``AsyncSession`` on it; ``commit()`` is a savepoint
+edu_async_sessionmaker function   ``async_sessionmaker`` bound the same way
+edu_async_factories    function   ``AsyncFactories`` on ``edu_async_session``
 =====================  =========  ==============================================
+
+The async fixtures live in ``_async_fixtures`` and carry out the same
+``Isolation`` plan. ``@pytest.mark.edu_isolation("database")`` switches a
+test (sync or async) to a database of its own; see :func:`edu_isolation`.
 """
 
 from __future__ import annotations
@@ -94,33 +103,39 @@ class PostgresServer:
 
 @pytest.fixture(scope="session")
 def edu_config(request: pytest.FixtureRequest) -> EduConfig:
+    """The run's frozen settings (flags, ini keys and environment, read once)."""
     return run_state(request.config).config
 
 
 @pytest.fixture(scope="session")
 def edu_services(request: pytest.FixtureRequest) -> Services:
+    """Postgres and Azurite for this run, started on first use (or reached: external)."""
     return run_state(request.config).services()
 
 
 @pytest.fixture(scope="session")
 def edu_postgres(request: pytest.FixtureRequest, edu_services: Services) -> PostgresServer:
+    """The server itself, for tests that need throwaway databases of their own."""
     edu_services.check_alive()
     return PostgresServer(edu_services.postgres, run_state(request.config).janitor())
 
 
 @pytest.fixture(scope="session")
 def edu_azurite(edu_services: Services) -> AzuriteInfo:
+    """The queue service: ``connection_string`` for the app's own clients."""
     return edu_services.azurite
 
 
 @pytest.fixture(scope="session")
 def edu_database_url(request: pytest.FixtureRequest, edu_services: Services) -> str:
+    """URL of this worker's migrated database, cloned once from the run's template."""
     edu_services.check_alive()  # a dead server is named as such, not as "cannot connect"
     return run_state(request.config).worker_database()
 
 
 @pytest.fixture(scope="session")
 def edu_engine(edu_database_url: str) -> Iterator[Engine]:
+    """A sync ``Engine`` on this worker's migrated database; tests use ``edu_connection``."""
     from sqlalchemy import create_engine
 
     engine = create_engine(edu_database_url, pool_pre_ping=False)
@@ -260,6 +275,7 @@ def _end(connection: Connection, transaction: RootTransaction, guard: SavepointG
 def _edu_isolated(
     request: pytest.FixtureRequest, edu_engine: Engine, edu_services: Services
 ) -> Iterator[_Isolated]:
+    """The sync fixtures' shared state: this test's ``Isolation``, carried out."""
     from edu_contracts.testing.schema import schema_engine
 
     engine = schema_engine(request) or edu_engine  # @pytest.mark.edu_schema picks another
