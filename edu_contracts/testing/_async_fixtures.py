@@ -1,7 +1,8 @@
 """The async database fixtures: the same isolation as the sync ones, on asyncio.
 
-How a test is isolated is decided once, by ``fixtures._isolation`` (an
-``Isolation`` plan); this module only carries the plan out with
+How a test is isolated is decided once per test, by ``fixtures._isolation``
+(the ``_edu_isolation`` fixture: an ``Isolation`` plan shared with the sync
+fixtures of the same test); this module only carries the plan out with
 ``AsyncConnection``/``AsyncSession``, as ``fixtures._isolated_connection``
 does with their sync twins.
 
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pytest
 
-from edu_contracts.testing.fixtures import Isolation, _isolation, factory_seed
+from edu_contracts.testing.fixtures import Isolation, factory_seed
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import (
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
     from edu_contracts.config import EduConfig
     from edu_contracts.factories.async_facade import AsyncFactories
-    from edu_contracts.services import Services
     from edu_contracts.testing._async_guard import SavepointGuard
 
 __all__ = [
@@ -86,26 +86,25 @@ class AsyncIsolated:
 
 @contextlib.asynccontextmanager
 async def async_isolated_connection(
-    request: pytest.FixtureRequest, engine: AsyncEngine, services: Services, config: EduConfig
+    isolation: Isolation, engine: AsyncEngine, config: EduConfig
 ) -> AsyncIterator[AsyncIsolated]:
-    """Carry out ``_isolation`` on an ``AsyncConnection``."""
+    """Carry out ``isolation`` on an ``AsyncConnection``."""
     from edu_contracts.testing._async_engine import create_async_engine
     from edu_contracts.testing._async_guard import SavepointGuard
 
-    with _isolation(request, services) as isolation:
-        async with contextlib.AsyncExitStack() as stack:
-            if isolation.url is not None:
-                engine = create_async_engine(isolation.url, config.async_driver)
-                stack.push_async_callback(engine.dispose)
-            connection = await stack.enter_async_context(engine.connect())
-            if isolation.connection_options:
-                connection = await connection.execution_options(**isolation.connection_options)
-            if isolation.outer_transaction:
-                transaction = await connection.begin()
-                guard = SavepointGuard.install(connection.sync_connection)  # type: ignore[arg-type]
-                stack.push_async_callback(_end, connection, transaction, guard)
-            bind = connection if isolation.sessions_share_connection else engine
-            yield AsyncIsolated(isolation, connection, bind)
+    async with contextlib.AsyncExitStack() as stack:
+        if isolation.url is not None:
+            engine = create_async_engine(isolation.url, config.async_driver)
+            stack.push_async_callback(engine.dispose)
+        connection = await stack.enter_async_context(engine.connect())
+        if isolation.connection_options:
+            connection = await connection.execution_options(**isolation.connection_options)
+        if isolation.outer_transaction:
+            transaction = await connection.begin()
+            guard = SavepointGuard.install(connection.sync_connection)  # type: ignore[arg-type]
+            stack.push_async_callback(_end, connection, transaction, guard)
+        bind = connection if isolation.sessions_share_connection else engine
+        yield AsyncIsolated(isolation, connection, bind)
 
 
 async def _end(
@@ -139,15 +138,10 @@ async def edu_async_engine(_edu_async_engine_shared: AsyncEngine) -> AsyncIterat
 
 @_async_fixture
 async def _edu_async_isolated(
-    request: pytest.FixtureRequest,
-    edu_async_engine: AsyncEngine,
-    edu_services: Services,
-    edu_config: EduConfig,
+    _edu_isolation: Isolation, edu_async_engine: AsyncEngine, edu_config: EduConfig
 ) -> AsyncIterator[AsyncIsolated]:
     """The async fixtures' shared state: this test's ``Isolation``, carried out."""
-    async with async_isolated_connection(
-        request, edu_async_engine, edu_services, edu_config
-    ) as isolated:
+    async with async_isolated_connection(_edu_isolation, edu_async_engine, edu_config) as isolated:
         yield isolated
 
 

@@ -241,15 +241,13 @@ class _Isolated:
 
 
 @contextlib.contextmanager
-def _isolated_connection(
-    request: pytest.FixtureRequest, engine: Engine, services: Services
-) -> Iterator[_Isolated]:
-    """Carry out ``_isolation`` on a sync connection."""
+def _isolated_connection(isolation: Isolation, engine: Engine) -> Iterator[_Isolated]:
+    """Carry out ``isolation`` on a sync connection."""
     from sqlalchemy import create_engine
 
     from edu_contracts.testing._async_guard import SavepointGuard
 
-    with _isolation(request, services) as isolation, contextlib.ExitStack() as stack:
+    with contextlib.ExitStack() as stack:
         if isolation.url is not None:
             engine = create_engine(isolation.url)
             stack.callback(engine.dispose)
@@ -272,14 +270,22 @@ def _end(connection: Connection, transaction: RootTransaction, guard: SavepointG
 
 
 @pytest.fixture
+def _edu_isolation(request: pytest.FixtureRequest, edu_services: Services) -> Iterator[Isolation]:
+    """This test's ``Isolation``, decided once for its sync and async fixtures alike
+    (so under the database marker both faces see the same database)."""
+    with _isolation(request, edu_services) as isolation:
+        yield isolation
+
+
+@pytest.fixture
 def _edu_isolated(
-    request: pytest.FixtureRequest, edu_engine: Engine, edu_services: Services
+    request: pytest.FixtureRequest, _edu_isolation: Isolation, edu_engine: Engine
 ) -> Iterator[_Isolated]:
     """The sync fixtures' shared state: this test's ``Isolation``, carried out."""
     from edu_contracts.testing.schema import schema_engine
 
     engine = schema_engine(request) or edu_engine  # @pytest.mark.edu_schema picks another
-    with _isolated_connection(request, engine, edu_services) as isolated:
+    with _isolated_connection(_edu_isolation, engine) as isolated:
         yield isolated
 
 

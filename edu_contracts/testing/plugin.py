@@ -28,6 +28,7 @@ from edu_contracts.testing._async_fixtures import (
 from edu_contracts.testing._state import STATE_KEY, WORKERINPUT_KEY, RunState, run_state
 from edu_contracts.testing.fixtures import (
     _edu_isolated,
+    _edu_isolation,
     edu_azurite,
     edu_config,
     edu_connection,
@@ -45,6 +46,7 @@ __all__ = [
     "_edu_async_engine_shared",
     "_edu_async_isolated",
     "_edu_isolated",
+    "_edu_isolation",
     "edu_async_connection",
     "edu_async_engine",
     "edu_async_factories",

@@ -74,7 +74,7 @@ async def test_5_concurrent_sessions_fail_naming_the_cause(edu_async_sessionmake
 
 @pytest.mark.edu_isolation("database")
 async def test_6_concurrent_sessions_work_in_a_database_of_their_own(
-    edu_async_sessionmaker, edu_async_session, edu_async_factories
+    edu_async_sessionmaker, edu_async_session, edu_async_factories, edu_session
 ):
     await edu_async_factories.project()
     await _concurrent_signups(edu_async_sessionmaker)
@@ -82,6 +82,9 @@ async def test_6_concurrent_sessions_work_in_a_database_of_their_own(
     assert await _count(edu_async_session, Project) == 1
     name = await edu_async_session.scalar(text("select current_database()"))
     print("OWN-DB", name)
+    # the sync fixtures of the same test are on the same database
+    assert edu_session.scalar(text("select current_database()")) == name
+    assert edu_session.scalar(select(func.count()).select_from(User)) == 4
     OWN.append(name)
 
 
@@ -218,3 +221,31 @@ def test_sync_database_marker_and_its_argument_checks(
     assert result.parseoutcomes() == {"passed": 2, "errors": 2}, out
     assert "TypeError: edu_isolation() got an unexpected keyword argument 'mdoe'" in out
     assert "IsolationMarkerError: unknown isolation mode 'databse'" in out
+
+
+def test_the_marker_signature_checks_its_arguments() -> None:
+    from edu_contracts.errors import IsolationMarkerError
+    from edu_contracts.testing.fixtures import edu_isolation
+
+    assert edu_isolation() == "savepoint"
+    assert edu_isolation("database") == "database"
+    with pytest.raises(TypeError, match="mdoe"):
+        edu_isolation(mdoe="database")  # type: ignore[call-arg]
+    with pytest.raises(IsolationMarkerError, match="'databse'") as caught:
+        edu_isolation("databse")  # type: ignore[arg-type]
+    assert isinstance(caught.value, TypeError)
+
+
+def test_one_plan_says_how_both_faces_isolate() -> None:
+    from edu_contracts.testing.fixtures import Isolation
+
+    shared = Isolation("savepoint", None)
+    own = Isolation("database", "postgresql+psycopg://u@127.0.0.1:1/edu_x_t_1")
+    assert shared.outer_transaction
+    assert shared.sessions_share_connection
+    assert shared.session_options["join_transaction_mode"] == "create_savepoint"
+    assert shared.connection_options == {}
+    assert not own.outer_transaction
+    assert not own.sessions_share_connection
+    assert own.connection_options == {"isolation_level": "AUTOCOMMIT"}
+    assert "join_transaction_mode" not in own.session_options
