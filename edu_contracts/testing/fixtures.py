@@ -154,7 +154,8 @@ def edu_isolation(mode: IsolationMode = "savepoint") -> IsolationMode:
       session joins it with a savepoint. Cheap (no new database), but the
       sessions share one connection, so they must not run concurrently.
     * ``"database"``: the test gets its own database cloned from the migrated
-      template (tens of milliseconds) and dropped afterwards. Every app session
+      template (``CREATE DATABASE ... TEMPLATE``: far dearer than a savepoint, see
+      ``bench/bench_async_isolation.py``) and dropped afterwards. Every app session
       has a connection of its own and commits for real, so ``asyncio.gather``
       over sessions, threads and a second engine all work; ``edu_connection``
       and ``edu_session`` (and the factories on them) are in autocommit, so
