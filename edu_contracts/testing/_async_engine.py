@@ -1,8 +1,9 @@
 """``AsyncEngine`` construction for the async fixtures: the driver and pgvector.
 
 Both drivers get pgvector's types registered on every new connection
-(``pgvector.psycopg.register_vector_async``; for asyncpg text codecs built
-from pgvector's classes, see ``_register_asyncpg``), so ``vector`` and
+(pgvector's psycopg registration, with the type lookups cached per engine;
+for asyncpg text codecs built from pgvector's classes, see
+``_register_asyncpg``), so ``vector`` and
 ``halfvec`` values round-trip through the models' columns as lists of floats,
 exactly as through the sync engine, and raw SQL gets pgvector objects,
 whichever driver a service uses in production.
@@ -75,12 +76,43 @@ async def _register_asyncpg(connection: Any) -> None:
         )
 
 
+def _psycopg_registrar() -> Any:
+    """pgvector's types on each psycopg connection of one engine, fetched once.
+
+    ``pgvector.psycopg.register_vector_async`` looks the four types up on
+    every connection (four round trips, most of a new connection's cost,
+    and the fixtures open one per test); their OIDs cannot change under a
+    running engine (the extension lives in the template every database is
+    cloned from), so the first connection's ``TypeInfo`` serves the rest.
+    """
+    from pgvector.psycopg.bit import register_bit_info
+    from pgvector.psycopg.halfvec import register_halfvec_info
+    from pgvector.psycopg.sparsevec import register_sparsevec_info
+    from pgvector.psycopg.vector import register_vector_info
+
+    registrars = {
+        "vector": register_vector_info,
+        "bit": register_bit_info,
+        "halfvec": register_halfvec_info,
+        "sparsevec": register_sparsevec_info,
+    }
+    infos: dict[str, Any] = {}
+
+    async def register(connection: Any) -> None:
+        if not infos:
+            from psycopg.types import TypeInfo
+
+            for name in registrars:
+                infos[name] = await TypeInfo.fetch(connection, name)
+        for name, registrar in registrars.items():
+            if infos[name] is not None or name == "vector":  # vector missing: pgvector says so
+                registrar(connection, infos[name])
+
+    return register
+
+
 def _register_vector(driver: AsyncDriver) -> Any:
-    register: Any
-    if driver == "asyncpg":
-        register = _register_asyncpg
-    else:
-        from pgvector.psycopg import register_vector_async as register
+    register = _register_asyncpg if driver == "asyncpg" else _psycopg_registrar()
 
     def on_connect(dbapi_connection: Any, record: Any) -> None:
         # SQLAlchemy's adapted connection runs the driver coroutine on its loop
