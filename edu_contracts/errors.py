@@ -35,6 +35,9 @@ where (a file and field, a queue, a JSON pointer, a service), and the fix.
     ├── MigrationError                an Alembic step failed or was asked the impossible
     ├── SearchArgumentError           a search argument cannot be used (also ValueError)
     │   └── VectorDimensionError      a query vector of the wrong width
+    ├── IsolationError                a test's database isolation cannot do what was asked
+    │   ├── IsolationMarkerError      a bad edu_isolation marker (also TypeError)
+    │   └── ConcurrentSessionError    sessions sharing the test's connection ran at once
     ├── FactoryError                  a factory is misconfigured or cannot satisfy a rule
     ├── SeedError                     seeding refused or failed
     ├── OpenApiCheckError             the API fuzzer found failures (also AssertionError)
@@ -74,6 +77,7 @@ class _Received(Protocol):
 
 
 __all__ = [
+    "ConcurrentSessionError",
     "ConfigurationError",
     "ContractError",
     "ContractFileError",
@@ -84,6 +88,8 @@ __all__ = [
     "ExpectationError",
     "FactoryError",
     "IncompatibleChangeError",
+    "IsolationError",
+    "IsolationMarkerError",
     "LockMismatchError",
     "MessageDecodeError",
     "MessageEncodeError",
@@ -320,3 +326,23 @@ class MigrationSafetyError(EduContractsError):
 class RevisionReadError(MigrationSafetyError):
     """A revision cannot be read: it fails to import, or its ``upgrade()``
     needs a live database (``op.get_bind()``) and cannot be rendered offline."""
+
+
+class IsolationError(EduContractsError):
+    """The plugin cannot isolate a test the way it was asked to."""
+
+
+class IsolationMarkerError(IsolationError, TypeError):
+    """``@pytest.mark.edu_isolation(...)`` has arguments it does not take; also a
+    TypeError, like any call with the wrong arguments."""
+
+
+class ConcurrentSessionError(IsolationError):
+    """Two sessions on the test's one connection were used at the same time.
+
+    Under the default (savepoint) isolation every session of a test joins one
+    connection with a savepoint each; savepoints nest, so they must end in the
+    reverse order they began. Sessions run concurrently (``asyncio.gather``,
+    threads) end them out of order, which Postgres answers with ``savepoint
+    "sa_savepoint_2" does not exist`` long after the cause.
+    """

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -22,7 +22,16 @@ from edu_contracts.db.base import EMBEDDING_DIM
 from edu_contracts.db.models.document import DocumentSegment
 from edu_contracts.errors import SearchArgumentError, VectorDimensionError
 
-__all__ = ["HALFVEC_MAX", "embedding_halfvec", "nearest_segments", "nearest_segments_query"]
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+__all__ = [
+    "HALFVEC_MAX",
+    "async_nearest_segments",
+    "embedding_halfvec",
+    "nearest_segments",
+    "nearest_segments_query",
+]
 
 _HALFVEC = HALFVEC(EMBEDDING_DIM)
 HALFVEC_MAX = 65504.0
@@ -108,5 +117,24 @@ def nearest_segments(
     statement = nearest_segments_query(
         project_id=project_id, query_vector=query_vector, limit=limit
     )
-    session.execute(sa.text("SET LOCAL hnsw.iterative_scan = strict_order"))
+    session.execute(_ITERATIVE_SCAN)
     return [(segment, float(distance)) for segment, distance in session.execute(statement)]
+
+
+async def async_nearest_segments(
+    session: AsyncSession,
+    *,
+    project_id: uuid.UUID,
+    query_vector: Sequence[float],
+    limit: int = 10,
+) -> list[tuple[DocumentSegment, float]]:
+    """:func:`nearest_segments` on an ``AsyncSession``: the same statements, awaited."""
+    statement = nearest_segments_query(
+        project_id=project_id, query_vector=query_vector, limit=limit
+    )
+    await session.execute(_ITERATIVE_SCAN)
+    rows = await session.execute(statement)
+    return [(segment, float(distance)) for segment, distance in rows]
+
+
+_ITERATIVE_SCAN = sa.text("SET LOCAL hnsw.iterative_scan = strict_order")

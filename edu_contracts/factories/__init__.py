@@ -15,6 +15,7 @@ COPY loader behind ``edu-contracts seed`` live in :mod:`.scenarios` and
 
 from typing import Any
 
+from edu_contracts.factories.async_facade import AsyncFactories
 from edu_contracts.factories.base import EduFactory, factory_for
 from edu_contracts.factories.context import FactoryContext
 from edu_contracts.factories.embeddings import EmbeddingSpace
@@ -68,6 +69,7 @@ __all__ = [
     "MESSAGE_FACTORIES",
     "MODEL_FACTORIES",
     "PAYLOAD_FACTORIES",
+    "AsyncFactories",
     "AsyncFlushPersistence",
     "AsyncPersistence",
     "ChatFactory",

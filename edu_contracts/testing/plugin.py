@@ -22,9 +22,21 @@ import pytest
 from edu_contracts import config as _config
 from edu_contracts.testing import _faker
 from edu_contracts.testing import schema as _schema
+from edu_contracts.testing._async_fixtures import (
+    _edu_async_engine_shared,
+    _edu_async_isolated,
+    anyio_twin,
+    edu_async_connection,
+    edu_async_engine,
+    edu_async_factories,
+    edu_async_session,
+    edu_async_sessionmaker,
+)
 from edu_contracts.testing._faker import _session_faker, faker
 from edu_contracts.testing._state import STATE_KEY, WORKERINPUT_KEY, RunState, run_state
 from edu_contracts.testing.fixtures import (
+    _edu_isolated,
+    _edu_isolation,
     edu_async_queue,
     edu_azurite,
     edu_config,
@@ -41,7 +53,16 @@ from edu_contracts.testing.fixtures import (
 )
 
 __all__ = [
+    "_edu_async_engine_shared",
+    "_edu_async_isolated",
+    "_edu_isolated",
+    "_edu_isolation",
+    "edu_async_connection",
+    "edu_async_engine",
+    "edu_async_factories",
     "edu_async_queue",
+    "edu_async_session",
+    "edu_async_sessionmaker",
     "edu_azurite",
     "edu_config",
     "edu_connection",
@@ -59,6 +80,7 @@ __all__ = [
     "pytest_collection_modifyitems",
     "pytest_configure",
     "pytest_configure_node",
+    "pytest_fixture_setup",
     "pytest_generate_tests",
     "pytest_plugin_registered",
     "pytest_report_header",
@@ -113,6 +135,26 @@ def pytest_configure(config: pytest.Config) -> None:
             settings.record.parent.mkdir(parents=True, exist_ok=True)
             settings.record.write_text("")
     config.stash[STATE_KEY] = state
+    config.addinivalue_line(
+        "markers",
+        "edu_isolation(mode='savepoint'): how the test's database work is isolated: "
+        "'savepoint' (default; one connection, rolled back) or 'database' (a database "
+        "of its own cloned from the template, for concurrent sessions)",
+    )
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_fixture_setup(fixturedef: Any, request: pytest.FixtureRequest) -> Any:
+    """Let anyio, not pytest-asyncio, run the async fixtures of an anyio test."""
+    twin = anyio_twin(fixturedef.func) if "anyio_backend" in request.fixturenames else None
+    if twin is None:
+        return (yield)
+    original = fixturedef.func
+    fixturedef.func = twin
+    try:
+        return (yield)
+    finally:
+        fixturedef.func = original
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -6,6 +6,11 @@ or changes its type (the app's own OpenAPI agrees, so only the read-model
 check can notice) or one that cannot serialize its rows (a 500). Small
 FastAPI apps without a database cover the check's reach into nested bodies,
 determinism and the errors that tell the fix.
+
+The example is an async app driven by schemathesis' in-process client on
+an event loop of its own, so its sessions cannot share the test's
+connection: the tests run under ``edu_isolation("database")``, a database
+of their own cloned from the template and dropped afterwards.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ import pytest
 from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from edu_contracts.db.models import Project
 from edu_contracts.errors import EduContractsError, MissingDependencyError
@@ -46,6 +52,8 @@ SEARCH = "POST /projects/{project_id}/search"
 
 AppFactory = Callable[[ModuleType], FastAPI]
 
+pytestmark = pytest.mark.edu_isolation("database")
+
 
 @pytest.fixture
 def caller(edu_factories: Factories) -> Any:
@@ -61,7 +69,7 @@ def caller(edu_factories: Factories) -> Any:
 
 @pytest.fixture
 def build_app(
-    edu_sessionmaker: sessionmaker[Session],
+    edu_async_sessionmaker: async_sessionmaker[AsyncSession],
     edu_azurite: AzuriteInfo,
     edu_queue: EduQueue,
     tmp_path: Path,
@@ -75,7 +83,7 @@ def build_app(
             app_module = importlib.import_module(f"{package.__name__}.app")
             storage = importlib.import_module(f"{package.__name__}.storage")
             store = storage.LocalDocumentStore(tmp_path / "documents")
-            app: FastAPI = app_module.create_app(edu_sessionmaker, queue, store=store)
+            app: FastAPI = app_module.create_app(edu_async_sessionmaker, queue, store=store)
             return app
 
         yield build
@@ -132,9 +140,9 @@ def test_fuzzed_writes_are_rolled_back(
     report = _fuzz(build_app(example), edu_session, caller, operations=["POST /projects"])
     created = report.operation("POST /projects").statuses[201]
     assert created > 0
-    assert edu_session.scalar(count) == before + created  # committed, into a savepoint
+    assert edu_session.scalar(count) == before + created  # committed, in the test's database
     with edu_engine.connect() as outside:
-        assert outside.scalar(count) == 0  # and never past the test's transaction
+        assert outside.scalar(count) == 0  # and never in the worker's shared one
 
 
 # --- broken copies of the example -----------------------------------------------------

@@ -1,9 +1,12 @@
-"""The HTTP API: ``create_app(session_factory, queue, store=...)``.
+"""The HTTP API, async end to end: ``create_app(session_factory, queue, store=...)``.
 
-Everything the app talks to is passed in, so tests hand it the plugin's
-``edu_sessionmaker`` (a rolled-back transaction) and a ``TaskQueue`` on the
-test's own queue, and production hands it a real engine and queue
-(:mod:`edu_api.main`). The caller is identified by an ``X-User-Id`` header,
+Every handler runs on an ``AsyncSession`` from ``session_factory`` (an
+``async_sessionmaker``). Everything the app talks to is passed in, so tests
+hand it the plugin's ``edu_async_sessionmaker`` (a rolled-back transaction)
+and a ``TaskQueue`` on the test's own queue, and production hands it a real
+async engine and queue (:mod:`edu_api.main`). The queue client is sync until
+the async one is used here; its calls run in the thread pool, so a slow
+queue never stalls the event loop. The caller is identified by an ``X-User-Id`` header,
 standing in for whatever authentication sits in front of a real API.
 
 Routes:
@@ -24,13 +27,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import sqlalchemy as sa
 from edu_contracts.db.enums import DocumentSourceKind, DocumentStatus
 from edu_contracts.db.models import Document, Project, User
-from edu_contracts.db.search import nearest_segments
+from edu_contracts.db.search import async_nearest_segments
 from edu_contracts.errors import SearchArgumentError, ServiceError
 from edu_contracts.queue import TaskQueue
 from edu_contracts.schemas.queue import (
@@ -44,8 +47,9 @@ from edu_contracts.schemas.queue import (
 from edu_contracts.schemas.read import DocumentRead, ProjectRead
 from fastapi import Depends, FastAPI, Form, Header, HTTPException, Request, UploadFile
 from fastapi import status as http
+from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edu_api.schemas import (
     GenerationAccepted,
@@ -68,7 +72,7 @@ _log = logging.getLogger("edu_api")
 
 
 def create_app(
-    session_factory: sessionmaker[Session], queue: TaskQueue, *, store: DocumentStore
+    session_factory: async_sessionmaker[AsyncSession], queue: TaskQueue, *, store: DocumentStore
 ) -> FastAPI:
     """The API over ``session_factory``'s database, sending tasks to ``queue``."""
     app = FastAPI(title="edu-api (example)")
@@ -77,27 +81,29 @@ def create_app(
     app.state.store = store
 
     @app.post("/projects", status_code=http.HTTP_201_CREATED, response_model=ProjectRead)
-    def create_project(body: ProjectCreate, user: CurrentUser, session: DbSession) -> Project:
+    async def create_project(body: ProjectCreate, user: CurrentUser, session: DbSession) -> Project:
         project = Project(user_id=user.id, name=body.name, description=body.description)
         session.add(project)
-        session.commit()
+        await session.commit()
+        await session.refresh(project)  # server defaults (created_at) without a lazy load
         return project
 
     @app.get("/projects/{project_id}/documents", response_model=list[DocumentRead])
-    def list_documents(
+    async def list_documents(
         project: OwnedProject, session: DbSession, status: DocumentStatus | None = None
     ) -> list[Document]:
         query = sa.select(Document).where(Document.project_id == project.id)
         if status is not None:
             query = query.where(Document.status == status)
-        return list(session.scalars(query.order_by(Document.created_at.desc(), Document.id)))
+        order = (Document.created_at.desc(), Document.id)
+        return list(await session.scalars(query.order_by(*order)))
 
     @app.post(
         "/projects/{project_id}/documents",
         status_code=http.HTTP_201_CREATED,
         response_model=DocumentRead,
     )
-    def upload_document(
+    async def upload_document(
         project: OwnedProject,
         session: DbSession,
         request: Request,
@@ -111,7 +117,7 @@ def create_app(
                 f"{mime_type or 'no content type'} is not supported; "
                 f"upload one of {', '.join(sorted(TEXT_TYPES))}",
             )
-        data = file.file.read(MAX_UPLOAD_BYTES + 1)
+        data = await file.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
             raise HTTPException(
                 http.HTTP_413_CONTENT_TOO_LARGE, f"uploads are limited to {MAX_UPLOAD_BYTES} bytes"
@@ -133,9 +139,11 @@ def create_app(
         )
         # The file is stored before the row exists, and the row is committed
         # before the task is sent: the worker must find both when it runs.
-        document.source_uri = store.put(document_key(project.id, document.id, file.filename), data)
+        key = document_key(project.id, document.id, file.filename)
+        document.source_uri = await run_in_threadpool(store.put, key, data)
         session.add(document)
-        session.commit()
+        await session.commit()
+        await session.refresh(document)
         message = DocumentProcessingMessage(
             data=DocumentProcessingData(
                 document_id=document.id, project_id=project.id, user_id=project.user_id
@@ -143,12 +151,12 @@ def create_app(
             correlation_id=_correlation_id(request),
         )
         try:
-            queue.send(message)
+            await run_in_threadpool(queue.send, message)
         except ServiceError as exc:
             _log.error("document %s stored but not queued: %s", document.id, exc)
             document.status = DocumentStatus.FAILED
             document.error_message = "could not queue the document for processing; upload again"
-            session.commit()
+            await session.commit()
             raise HTTPException(http.HTTP_503_SERVICE_UNAVAILABLE, exc.message) from exc
         return document
 
@@ -157,29 +165,31 @@ def create_app(
         status_code=http.HTTP_202_ACCEPTED,
         response_model=GenerationAccepted,
     )
-    def generate_flashcards(
+    async def generate_flashcards(
         project: OwnedProject, session: DbSession, request: Request, body: GenerationRequest
     ) -> GenerationAccepted:
-        payload = _payload(FlashcardGenerationData, project, session, body)
+        payload = await _payload(FlashcardGenerationData, project, session, body)
         message = FlashcardGenerationMessage(data=payload, correlation_id=_correlation_id(request))
-        return _send(queue, message)
+        return await _send(queue, message)
 
     @app.post(
         "/projects/{project_id}/generate/quiz",
         status_code=http.HTTP_202_ACCEPTED,
         response_model=GenerationAccepted,
     )
-    def generate_quiz(
+    async def generate_quiz(
         project: OwnedProject, session: DbSession, request: Request, body: GenerationRequest
     ) -> GenerationAccepted:
-        payload = _payload(QuizGenerationData, project, session, body)
+        payload = await _payload(QuizGenerationData, project, session, body)
         message = QuizGenerationMessage(data=payload, correlation_id=_correlation_id(request))
-        return _send(queue, message)
+        return await _send(queue, message)
 
     @app.post("/projects/{project_id}/search", response_model=list[SearchHit])
-    def search(project: OwnedProject, session: DbSession, body: SearchRequest) -> list[SearchHit]:
+    async def search(
+        project: OwnedProject, session: DbSession, body: SearchRequest
+    ) -> list[SearchHit]:
         try:
-            hits = nearest_segments(
+            hits = await async_nearest_segments(
                 session, project_id=project.id, query_vector=body.vector, limit=body.limit
             )
         except SearchArgumentError as exc:
@@ -204,17 +214,17 @@ def create_app(
 # --- dependencies -------------------------------------------------------------
 
 
-def _session(request: Request) -> Iterator[Session]:
-    factory: sessionmaker[Session] = request.app.state.session_factory
-    with factory() as session:
+async def _session(request: Request) -> AsyncIterator[AsyncSession]:
+    factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+    async with factory() as session:
         yield session
 
 
-DbSession = Annotated[Session, Depends(_session)]
+DbSession = Annotated[AsyncSession, Depends(_session)]
 
 
-def _current_user(x_user_id: Annotated[uuid.UUID, Header()], session: DbSession) -> User:
-    user = session.get(User, x_user_id)
+async def _current_user(x_user_id: Annotated[uuid.UUID, Header()], session: DbSession) -> User:
+    user = await session.get(User, x_user_id)
     if user is None or not user.is_active:
         raise HTTPException(http.HTTP_401_UNAUTHORIZED, "unknown or inactive user")
     return user
@@ -223,8 +233,8 @@ def _current_user(x_user_id: Annotated[uuid.UUID, Header()], session: DbSession)
 CurrentUser = Annotated[User, Depends(_current_user)]
 
 
-def _owned_project(project_id: uuid.UUID, user: CurrentUser, session: DbSession) -> Project:
-    project = session.get(Project, project_id)
+async def _owned_project(project_id: uuid.UUID, user: CurrentUser, session: DbSession) -> Project:
+    project = await session.get(Project, project_id)
     # Someone else's project answers exactly like a missing one.
     if project is None or project.user_id != user.id:
         raise HTTPException(http.HTTP_404_NOT_FOUND, f"no project {project_id}")
@@ -241,14 +251,14 @@ def _correlation_id(request: Request) -> str:
     return request.headers.get("x-request-id") or uuid.uuid4().hex
 
 
-def _payload(
+async def _payload(
     model: type[FlashcardGenerationData] | type[QuizGenerationData],
     project: Project,
-    session: Session,
+    session: AsyncSession,
     body: GenerationRequest,
 ) -> Any:
     """The task's payload, built and bounded by the contract's own model."""
-    document_ids = _ready_documents(project, session, body.document_ids)
+    document_ids = await _ready_documents(project, session, body.document_ids)
     fields: dict[str, Any] = {
         "project_id": project.id,
         "user_id": project.user_id,
@@ -266,13 +276,14 @@ def _payload(
         raise HTTPException(http.HTTP_422_UNPROCESSABLE_CONTENT, detail) from exc
 
 
-def _ready_documents(
-    project: Project, session: Session, wanted: list[uuid.UUID] | None
+async def _ready_documents(
+    project: Project, session: AsyncSession, wanted: list[uuid.UUID] | None
 ) -> list[uuid.UUID]:
     query = sa.select(Document.id, Document.status).where(Document.project_id == project.id)
     if wanted is not None:
         query = query.where(Document.id.in_(wanted))
-    found = {i: s for i, s in session.execute(query.order_by(Document.created_at, Document.id))}
+    rows = await session.execute(query.order_by(Document.created_at, Document.id))
+    found = {i: s for i, s in rows}
     if wanted is not None:
         missing = [str(i) for i in wanted if i not in found]
         if missing:
@@ -290,11 +301,11 @@ def _ready_documents(
     return ready[:MAX_SOURCES]
 
 
-def _send(
+async def _send(
     queue: TaskQueue, message: FlashcardGenerationMessage | QuizGenerationMessage
 ) -> GenerationAccepted:
     try:
-        queue.send(message)
+        await run_in_threadpool(queue.send, message)
     except ServiceError as exc:
         raise HTTPException(http.HTTP_503_SERVICE_UNAVAILABLE, exc.message) from exc
     return GenerationAccepted(task_id=message.message_id, type=message.type)

@@ -16,10 +16,10 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from edu_contracts.db.url import normalize_url
 from edu_contracts.queue import TaskQueue
 from fastapi import FastAPI
-from sqlalchemy import create_engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from edu_api.app import create_app
 from edu_api.storage import LocalDocumentStore
@@ -28,10 +28,11 @@ __all__ = ["app_from_env"]
 
 
 def app_from_env(environ: Mapping[str, str] = os.environ) -> FastAPI:
-    engine = create_engine(environ["DATABASE_URL"], pool_pre_ping=True)
+    # psycopg 3 in its async mode: the same driver as the sync tools, no second one
+    engine = create_async_engine(normalize_url(environ["DATABASE_URL"]), pool_pre_ping=True)
     queue = TaskQueue.from_connection_string(
         environ["AZURE_STORAGE_CONNECTION_STRING"], environ.get("EDU_TASK_QUEUE", "edu-tasks")
     )
     queue.create()  # idempotent; the worker may have created it first
     store = LocalDocumentStore(Path(environ["EDU_DOCUMENT_STORE"]))
-    return create_app(sessionmaker(engine, expire_on_commit=False), queue, store=store)
+    return create_app(async_sessionmaker(engine, expire_on_commit=False), queue, store=store)

@@ -1,15 +1,18 @@
 import uuid
 
+import pytest
 
-def test_flashcards_are_requested_from_every_processed_document(
-    api_client, user, edu_factories, edu_queue
+
+@pytest.mark.asyncio
+async def test_flashcards_are_requested_from_every_processed_document(
+    api_client, user, edu_async_factories, edu_queue
 ):
-    project = edu_factories.project(user=user, documents=0)
-    first = edu_factories.document(project=project, status="ready")
-    second = edu_factories.document(project=project, status="ready")
-    edu_factories.document(project=project, status="pending")
+    project = await edu_async_factories.project(user=user, documents=0)
+    first = await edu_async_factories.document(project=project, status="ready")
+    second = await edu_async_factories.document(project=project, status="ready")
+    await edu_async_factories.document(project=project, status="pending")
 
-    response = api_client.post(
+    response = await api_client.post(
         f"/projects/{project.id}/generate/flashcards",
         json={"count": 5, "difficulty": "hard"},
         headers={"X-Request-Id": "req-42"},
@@ -23,12 +26,15 @@ def test_flashcards_are_requested_from_every_processed_document(
     assert response.json() == {"task_id": str(task.message_id), "type": "flashcard_generation"}
 
 
-def test_a_quiz_is_requested_from_the_chosen_document(api_client, user, edu_factories, edu_queue):
-    project = edu_factories.project(user=user, documents=0)
-    chosen = edu_factories.document(project=project, status="ready")
-    edu_factories.document(project=project, status="ready")
+@pytest.mark.asyncio
+async def test_a_quiz_is_requested_from_the_chosen_document(
+    api_client, user, edu_async_factories, edu_queue
+):
+    project = await edu_async_factories.project(user=user, documents=0)
+    chosen = await edu_async_factories.document(project=project, status="ready")
+    await edu_async_factories.document(project=project, status="ready")
 
-    response = api_client.post(
+    response = await api_client.post(
         f"/projects/{project.id}/generate/quiz", json={"document_ids": [str(chosen.id)]}
     )
 
@@ -38,15 +44,18 @@ def test_a_quiz_is_requested_from_the_chosen_document(api_client, user, edu_fact
     assert task.data.count == 10  # the contract's default
 
 
-def test_nothing_to_generate_from_is_a_conflict(api_client, user, edu_factories, edu_queue):
-    project = edu_factories.project(user=user, documents=0)
-    pending = edu_factories.document(project=project, status="pending")
+@pytest.mark.asyncio
+async def test_nothing_to_generate_from_is_a_conflict(
+    api_client, user, edu_async_factories, edu_queue
+):
+    project = await edu_async_factories.project(user=user, documents=0)
+    pending = await edu_async_factories.document(project=project, status="pending")
 
-    everything = api_client.post(f"/projects/{project.id}/generate/quiz", json={})
-    chosen = api_client.post(
+    everything = await api_client.post(f"/projects/{project.id}/generate/quiz", json={})
+    chosen = await api_client.post(
         f"/projects/{project.id}/generate/quiz", json={"document_ids": [str(pending.id)]}
     )
-    unknown = api_client.post(
+    unknown = await api_client.post(
         f"/projects/{project.id}/generate/quiz", json={"document_ids": [str(uuid.uuid4())]}
     )
 
@@ -54,12 +63,17 @@ def test_nothing_to_generate_from_is_a_conflict(api_client, user, edu_factories,
     assert edu_queue.messages() == []
 
 
-def test_the_contracts_bounds_are_the_apis_bounds(api_client, user, edu_factories, edu_queue):
-    project = edu_factories.project(user=user, documents=0)
-    edu_factories.document(project=project, status="ready")
+@pytest.mark.asyncio
+async def test_the_contracts_bounds_are_the_apis_bounds(
+    api_client, user, edu_async_factories, edu_queue
+):
+    project = await edu_async_factories.project(user=user, documents=0)
+    await edu_async_factories.document(project=project, status="ready")
 
-    too_many = api_client.post(f"/projects/{project.id}/generate/flashcards", json={"count": 201})
-    bad_language = api_client.post(
+    too_many = await api_client.post(
+        f"/projects/{project.id}/generate/flashcards", json={"count": 201}
+    )
+    bad_language = await api_client.post(
         f"/projects/{project.id}/generate/flashcards", json={"language": "English"}
     )
 

@@ -7,17 +7,24 @@ content type and schema, and bodies that claim to be canonical read models
 
 Path parameters are drawn from rows the factories made (the caller's two
 projects, someone else's, and their documents), so requests reach real
-handlers and the 404 branch alike. The app runs on ``edu_sessionmaker``:
-everything the fuzzer creates is rolled back with the test.
+handlers and the 404 branch alike.
+
+The fuzzer drives the app from a thread of its own (schemathesis' in-process
+client runs the ASGI app on its own event loop), so the app's sessions are
+not the test's: these tests are marked ``edu_isolation("database")``, which
+gives each a database of its own cloned from the template, where every app
+session has its own connection; the database is dropped afterwards.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from edu_contracts.factories import Factories
+import pytest_asyncio
+from edu_contracts.factories import AsyncFactories
 from edu_contracts.queue import TaskQueue
 from edu_contracts.services import AzuriteInfo
 from edu_contracts.testing.openapi import (
@@ -27,7 +34,7 @@ from edu_contracts.testing.openapi import (
 )
 from edu_contracts.testing.queues import EduQueue
 from fastapi import FastAPI
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from edu_api.app import create_app
 from edu_api.storage import LocalDocumentStore
@@ -46,34 +53,35 @@ OPERATIONS: dict[str, int] = {
     SEARCH: 4,
 }
 
-FuzzRun = Callable[[str, int], OpenApiReport]
+FuzzRun = Callable[[str, int], Awaitable[OpenApiReport]]
 
 
-@pytest.fixture
-def fuzz(
-    edu_sessionmaker: sessionmaker[Session],
-    edu_session: Session,
-    edu_factories: Factories,
+@pytest_asyncio.fixture
+async def fuzz(
+    edu_async_sessionmaker: async_sessionmaker[AsyncSession],
+    edu_async_session: AsyncSession,
+    edu_async_factories: AsyncFactories,
     edu_azurite: AzuriteInfo,
     edu_queue: EduQueue,
     tmp_path: Path,
 ) -> FuzzRun:
     """Seed a caller with processed and pending documents, then fuzz one operation."""
-    caller = edu_factories.user(projects=0, is_active=True)
-    ready = edu_factories.project(user=caller, documents=0)
-    edu_factories.document(project=ready, segments=2)
-    edu_factories.document(project=ready, status="pending", text="Not processed yet.")
-    edu_factories.project(user=caller, documents=0)
-    edu_factories.project(documents=1)  # someone else's: must answer like a missing one
-    path_parameters = path_parameters_from_rows(edu_session)
+    caller = await edu_async_factories.user(projects=0, is_active=True)
+    ready = await edu_async_factories.project(user=caller, documents=0)
+    await edu_async_factories.document(project=ready, segments=2)
+    await edu_async_factories.document(project=ready, status="pending", text="Not processed yet.")
+    await edu_async_factories.project(user=caller, documents=0)
+    await edu_async_factories.project(documents=1)  # someone else's: must look missing
+    path_parameters = await edu_async_session.run_sync(path_parameters_from_rows)
     store = LocalDocumentStore(tmp_path / "documents")
 
-    def run(operation: str, max_examples: int) -> OpenApiReport:
+    async def run(operation: str, max_examples: int) -> OpenApiReport:
         with TaskQueue.from_connection_string(
             edu_azurite.connection_string, edu_queue.name
         ) as queue:
-            app = create_app(edu_sessionmaker, queue, store=store)
-            return run_openapi_checks(
+            app = create_app(edu_async_sessionmaker, queue, store=store)
+            return await asyncio.to_thread(
+                run_openapi_checks,
                 app,
                 operations=[operation],
                 path_parameters=path_parameters,
@@ -88,8 +96,10 @@ def fuzz(
     ("operation", "max_examples"),
     [pytest.param(label, n, id=label) for label, n in OPERATIONS.items()],
 )
-def test_operation_survives_fuzzing(fuzz: FuzzRun, operation: str, max_examples: int) -> None:
-    report = fuzz(operation, max_examples)
+@pytest.mark.asyncio
+@pytest.mark.edu_isolation("database")
+async def test_operation_survives_fuzzing(fuzz: FuzzRun, operation: str, max_examples: int) -> None:
+    report = await fuzz(operation, max_examples)
     # Seeded ids, not random ones: some requests got past parsing (400, 422)
     # and the caller and ownership checks (401, 404) into the handler itself.
     assert set(report.operation(operation).statuses) - {400, 401, 404, 422}, report.render()

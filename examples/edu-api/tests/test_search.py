@@ -1,16 +1,18 @@
 import uuid
 
+import pytest
 from edu_contracts.db.base import EMBEDDING_DIM
 
 
-def test_search_finds_the_document_a_vector_is_about(api_client, user, edu_factories):
-    project = edu_factories.project(user=user, documents=0)
-    about = edu_factories.document(project=project, segments=4)
-    edu_factories.document(project=project, segments=4)
+@pytest.mark.asyncio
+async def test_search_finds_the_document_a_vector_is_about(api_client, user, edu_async_factories):
+    project = await edu_async_factories.project(user=user, documents=0)
+    about = await edu_async_factories.document(project=project, segments=4)
+    await edu_async_factories.document(project=project, segments=4)
 
-    response = api_client.post(
+    response = await api_client.post(
         f"/projects/{project.id}/search",
-        json={"vector": edu_factories.query_vector(about).tolist(), "limit": 4},
+        json={"vector": (await edu_async_factories.query_vector(about)).tolist(), "limit": 4},
     )
 
     assert response.status_code == 200, response.text
@@ -19,23 +21,28 @@ def test_search_finds_the_document_a_vector_is_about(api_client, user, edu_facto
     assert [h["distance"] for h in hits] == sorted(h["distance"] for h in hits)
 
 
-def test_search_never_returns_another_projects_segments(api_client, user, edu_factories):
-    project = edu_factories.project(user=user, documents=0)
-    mine = edu_factories.document(project=project, segments=2)
-    theirs = edu_factories.document(segments=3)
+@pytest.mark.asyncio
+async def test_search_never_returns_another_projects_segments(
+    api_client, user, edu_async_factories
+):
+    project = await edu_async_factories.project(user=user, documents=0)
+    mine = await edu_async_factories.document(project=project, segments=2)
+    theirs = await edu_async_factories.document(segments=3)
 
-    hits = api_client.post(
-        f"/projects/{project.id}/search",
-        json={"vector": edu_factories.query_vector(theirs).tolist(), "limit": 10},
-    ).json()
+    vector = (await edu_async_factories.query_vector(theirs)).tolist()
+    response = await api_client.post(
+        f"/projects/{project.id}/search", json={"vector": vector, "limit": 10}
+    )
+    hits = response.json()
 
     assert {uuid.UUID(h["document_id"]) for h in hits} == {mine.id}
 
 
-def test_a_vector_of_the_wrong_width_is_refused(api_client, user, edu_factories):
-    project = edu_factories.project(user=user, documents=0)
+@pytest.mark.asyncio
+async def test_a_vector_of_the_wrong_width_is_refused(api_client, user, edu_async_factories):
+    project = await edu_async_factories.project(user=user, documents=0)
 
-    response = api_client.post(
+    response = await api_client.post(
         f"/projects/{project.id}/search", json={"vector": [1.0] * (EMBEDDING_DIM - 1)}
     )
 
