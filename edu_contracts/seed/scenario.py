@@ -22,6 +22,7 @@ from edu_contracts.errors import SeedError
 __all__ = [
     "MAX_COUNT",
     "MAX_EMBEDDED_SEGMENTS",
+    "MAX_LINE_CHARS",
     "MAX_SCENARIO_BYTES",
     "MAX_SPREAD",
     "MAX_TOTAL_ROWS",
