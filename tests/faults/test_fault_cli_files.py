@@ -141,6 +141,8 @@ def test_non_schemas_exit_2_with_a_clear_error(tmp_path: Path, loop: str) -> Non
 # and never a traceback or a Python exception name in place of an explanation.
 
 NO_DB = "postgresql://nobody@127.0.0.1:1/never_contacted"
+SECRET = "s3cr3t-Pw"
+"""A password some inputs carry: no output may show it."""
 _EXCEPTION_NAMES = {
     name
     for name in dir(builtins)
@@ -159,6 +161,8 @@ def _refusal(args: list[str], label: str, expect_in: str | None) -> str | None:
     words = set(re.findall(r"[A-Za-z_]+", output))
     if result.returncode != 2:
         return f"{label}: exit {result.returncode}, expected 2: {output[-600:]}"
+    if SECRET in output:
+        return f"{label}: the password is shown: {output[-600:]}"
     if words & _EXCEPTION_NAMES:
         return f"{label}: shows {sorted(words & _EXCEPTION_NAMES)}: {output[-600:]}"
     for part in ("error:", "where:", "fix:"):
@@ -328,3 +332,22 @@ def test_export_into_an_unwritable_place_exits_2(tmp_path: Path) -> None:
     ]
     _run_shapes(jobs, "export into unwritable places")
     assert a_file.read_text() == "I am a file"
+
+
+URLS = {
+    "a port that is not a number": f"postgresql://u:{SECRET}@127.0.0.1:abc/db",
+    "a port out of range": f"postgresql://u:{SECRET}@127.0.0.1:99999/db",
+    "the asyncpg driver": f"postgresql+asyncpg://u:{SECRET}@127.0.0.1:1/db",
+    "psycopg's async driver": f"postgresql+psycopg_async://u:{SECRET}@127.0.0.1:1/db",
+    "a driver that is not installed": f"postgresql+nosuchdriver://u:{SECRET}@127.0.0.1:1/db",
+    "a dotted driver name": f"postgresql+no.such://u:{SECRET}@127.0.0.1:1/db",
+    "not a URL": f"::{SECRET}::",
+}
+
+
+def test_unusable_database_urls_exit_2_without_showing_the_password() -> None:
+    jobs: list[tuple[str, list[str], str | None]] = []
+    for label, url in URLS.items():
+        for command in (["seed", "--scenario", "tiny"], ["export"], ["drift"], ["db", "current"]):
+            jobs.append((f"{' '.join(command)}: {label}", [*command, "--url", url], "--url"))
+    _run_shapes(jobs, "unusable database URLs")
