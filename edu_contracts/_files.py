@@ -125,7 +125,7 @@ def read_bytes(
     try:
         mode = os.stat(path).st_mode
         if not stat.S_ISREG(mode):
-            raise error(f"is {_kind(mode)}, not a regular file", where=where, fix=fix)
+            raise error(f"not a regular file: it is {_kind(mode)}", where=where, fix=fix)
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
         if inside is not None:
             flags |= getattr(os, "O_NOFOLLOW", 0)
@@ -141,7 +141,7 @@ def read_bytes(
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):  # swapped for something else after the stat
-            raise error(f"is {_kind(info.st_mode)}, not a regular file", where=where, fix=fix)
+            raise error(f"not a regular file: it is {_kind(info.st_mode)}", where=where, fix=fix)
         if info.st_size > limit:
             raise _too_big(info.st_size, limit, where, error)
         chunks: list[bytes] = []
@@ -203,7 +203,7 @@ def check_depth(
     value: Any, *, where: str, error: ErrorType = ContractFileError, limit: int = MAX_DEPTH
 ) -> None:
     """Refuse a parsed JSON (or TOML) value nested deeper than ``limit``; no recursion."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
     while stack:
         node, depth = stack.pop()
         if depth > limit:

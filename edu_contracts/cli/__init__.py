@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from edu_contracts import __version__
-from edu_contracts.cli._common import EXIT_USAGE, console
+from edu_contracts.cli._common import EXIT_USAGE, check_url, console
 from edu_contracts.errors import EduContractsError
 
 __all__ = ["build_parser", "main", "print_error"]
@@ -76,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if isinstance(getattr(args, "url", None), str):
+            check_url(args.url)  # one check for every command that takes --url
         return int(args.handler(args))
     except EduContractsError as exc:
         print_error(exc)

@@ -22,6 +22,7 @@ from edu_contracts.errors import SeedError
 __all__ = [
     "MAX_COUNT",
     "MAX_EMBEDDED_SEGMENTS",
+    "MAX_LINE_CHARS",
     "MAX_SCENARIO_BYTES",
     "MAX_SPREAD",
     "MAX_TOTAL_ROWS",
@@ -34,8 +35,12 @@ __all__ = [
 _PACKAGE = "edu_contracts.seed"
 _FOLDER = "scenarios"
 
-MAX_SCENARIO_BYTES = 64 * 2**10
-"""A scenario is a few hundred bytes of TOML; a bigger file is the wrong file."""
+MAX_SCENARIO_BYTES = 16 * 2**10
+"""A scenario is about a kilobyte of TOML; a bigger file is the wrong file."""
+MAX_LINE_CHARS = 1000
+"""Python's TOML parser is quadratic in the depth of a dotted key (a 30,000-part key
+in 64 KiB takes minutes): short lines bound every key, so every file parses in
+well under a second."""
 MAX_COUNT = 1_000_000
 """The most any one per-parent count may be."""
 _COUNT_LIMITS = {"chat_turns": 1_000, "usage_days": 3_660}
@@ -166,6 +171,7 @@ def _read(name_or_path: str | Path) -> tuple[str, str, str]:
             error=SeedError,
             fix="pass a scenario name (tiny, demo, load) or the path of a TOML file",
         )
+        _check_lines(text, str(path))
         return text, path.stem, str(path)
     name = str(name_or_path)
     resource = resources.files(_PACKAGE) / _FOLDER / f"{name}.toml"
@@ -176,6 +182,17 @@ def _read(name_or_path: str | Path) -> tuple[str, str, str]:
             fix=f"use one of {', '.join(scenario_names())} or a path to a .toml file",
         )
     return resource.read_text(encoding="utf-8"), name, f"scenario {name}"
+
+
+def _check_lines(text: str, where: str) -> None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise SeedError(
+                f"line {number} is {len(line):,} characters long, over the "
+                f"{MAX_LINE_CHARS:,}-character limit",
+                where=f"{where}:{number}",
+                fix="a scenario holds short `key = value` lines, as in the shipped tiny.toml",
+            )
 
 
 _SECTIONS = {"counts", "embeddings", "ratios"}
@@ -298,5 +315,7 @@ def _number(value: Any, key: str, is_share: bool, where: str) -> int | float:
 
 def _shown(value: Any) -> str:
     """A value as the user wrote it, cut short: a 4,000-digit number is not an error message."""
+    if isinstance(value, dict | list):  # never repr a nested value: it may be deep or huge
+        return "a table" if isinstance(value, dict) else "an array"
     text = repr(value) if not isinstance(value, int) or value < 10**30 else "a very large number"
     return text if len(text) <= 60 else text[:57] + "..."

@@ -63,6 +63,54 @@ def test_contracts_load_from_an_unpacked_wheel(tmp_path: Path, wheel: Path) -> N
     assert run.returncode == 0, run.stderr
 
 
+# A repository copy whose released file was rewritten together with its hash:
+# the lock verifies it, and `check --contracts` must catch it against the copy
+# inside the installed wheel (issue 16, point 14).
+_TAMPERED_REPO_COPY = """
+import contextlib, io, json, shutil, tempfile
+from pathlib import Path
+from edu_contracts.cli import main
+from edu_contracts.registry import PACKAGED_CONTRACTS, verify_lock
+from edu_contracts.registry.lock import file_hash
+assert "site" in PACKAGED_CONTRACTS.parts, PACKAGED_CONTRACTS
+repo = Path(tempfile.mkdtemp()) / "contracts"
+shutil.copytree(PACKAGED_CONTRACTS, repo)
+rel = "messages/document_processing.json"
+target = repo / "1.0.0" / rel
+target.write_text(target.read_text().replace('"user_id"', '"owner_id"'))
+lock = json.loads((repo / "contracts.lock").read_text())
+lock["versions"]["1.0.0"][rel] = file_hash(target)
+(repo / "contracts.lock").write_text(json.dumps(lock))
+assert verify_lock(repo) == []
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(["check", "--contracts", str(repo), "--format", "json"])
+report = json.loads(out.getvalue())
+assert code == 1, out.getvalue()
+released = [s for s in report["subjects"] if s["subject"] == "released"]
+assert released, report
+assert "installed edu-contracts" in released[0]["problems"][0], report
+assert str(PACKAGED_CONTRACTS) in released[0]["problems"][0]
+shutil.rmtree(repo.parent)
+"""
+
+
+def test_check_compares_a_rewritten_repo_copy_with_the_wheels_releases(
+    tmp_path: Path, wheel: Path
+) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tmp_path / "site")
+    run = subprocess.run(
+        [sys.executable, "-c", _TAMPERED_REPO_COPY],
+        cwd=tmp_path / "site",
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+
+
 @pytest.mark.slow
 def test_verify_runs_fully_from_a_fresh_venv_with_only_the_testing_extra(
     tmp_path: Path, wheel: Path
