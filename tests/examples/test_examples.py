@@ -28,33 +28,12 @@ _PRIVATE_ENV = ("EDU_RECORD", "EDU_REPLAY", "PYTEST_ADDOPTS", "PYTEST_XDIST_WORK
 pytest.importorskip("fastapi", reason="the edu-api example needs fastapi (root dev extra)")
 
 
-def _asyncio_options() -> list[str]:
-    """pytest-asyncio is installed here for the async suites; a suite that never
-    configured it (a sync service, which would not have it) must not fail at
-    start on its "loop scope unset" warning under filterwarnings = error."""
-    try:
-        import pytest_asyncio  # noqa: F401
-    except ImportError:
-        return []
-    return ["-o", "asyncio_default_fixture_loop_scope=function"]
-
-
 def _pytest(example: str, *args: str, env: dict[str, str] | None = None) -> str:
     environ = {k: v for k, v in os.environ.items() if k not in _PRIVATE_ENV}
     environ["PYTHONDONTWRITEBYTECODE"] = "1"
     environ.update(env or {})
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "-rs",
-            *_asyncio_options(),
-            *args,
-        ],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", *args],
         cwd=EXAMPLES / example,
         env=environ,
         capture_output=True,
@@ -122,7 +101,6 @@ def test_a_message_the_consumer_cannot_read_fails_replay_and_can_i_deploy(
             "-p",
             "no:cacheprovider",
             "-q",
-            *_asyncio_options(),
             "tests/test_replay_recorded.py",
             f"--edu-replay={recording}",
         ],

@@ -9,7 +9,7 @@ NOTES = b"Photosynthesis turns light into chemical energy.\n\nChlorophyll absorb
 
 @pytest.mark.asyncio
 async def test_upload_queues_processing(
-    api_client, user, edu_async_factories, edu_queue, edu_async_session
+    api_client, user, edu_async_factories, edu_async_queue, edu_async_session
 ):
     project = await edu_async_factories.project(user=user, documents=0)
 
@@ -20,7 +20,9 @@ async def test_upload_queues_processing(
 
     assert response.status_code == 201, response.text
     body = response.json()
-    task = edu_queue.expect("document_processing", project_id=project.id, document_id=body["id"])
+    task = await edu_async_queue.expect(
+        "document_processing", project_id=project.id, document_id=body["id"]
+    )
     assert task.data.user_id == project.user_id
     document = await edu_async_session.get(Document, uuid.UUID(body["id"]))
     assert document.status == "pending"
@@ -48,7 +50,7 @@ async def test_the_uploaded_file_is_stored_under_the_rows_key(
 
 @pytest.mark.asyncio
 async def test_a_file_the_worker_cannot_read_is_refused_and_nothing_is_sent(
-    api_client, user, edu_async_factories, edu_queue
+    api_client, user, edu_async_factories, edu_async_queue
 ):
     project = await edu_async_factories.project(user=user, documents=0)
 
@@ -58,11 +60,11 @@ async def test_a_file_the_worker_cannot_read_is_refused_and_nothing_is_sent(
     )
 
     assert response.status_code == 415
-    assert edu_queue.messages() == []
+    assert (await edu_async_queue.messages()) == []
 
 
 @pytest.mark.asyncio
-async def test_an_empty_file_is_refused(api_client, user, edu_async_factories, edu_queue):
+async def test_an_empty_file_is_refused(api_client, user, edu_async_factories, edu_async_queue):
     project = await edu_async_factories.project(user=user, documents=0)
 
     response = await api_client.post(
@@ -70,7 +72,7 @@ async def test_an_empty_file_is_refused(api_client, user, edu_async_factories, e
     )
 
     assert response.status_code == 422
-    assert edu_queue.messages() == []
+    assert (await edu_async_queue.messages()) == []
 
 
 @pytest.mark.asyncio
@@ -91,7 +93,9 @@ async def test_documents_are_listed_newest_first_and_filter_by_status(
 
 
 @pytest.mark.asyncio
-async def test_another_users_project_looks_missing(api_client, edu_async_factories, edu_queue):
+async def test_another_users_project_looks_missing(
+    api_client, edu_async_factories, edu_async_queue
+):
     theirs = await edu_async_factories.project(documents=0)
 
     listed = await api_client.get(f"/projects/{theirs.id}/documents")
@@ -100,4 +104,4 @@ async def test_another_users_project_looks_missing(api_client, edu_async_factori
     )
 
     assert listed.status_code == upload.status_code == 404
-    assert edu_queue.messages() == []
+    assert (await edu_async_queue.messages()) == []

@@ -5,7 +5,7 @@ import pytest
 
 @pytest.mark.asyncio
 async def test_flashcards_are_requested_from_every_processed_document(
-    api_client, user, edu_async_factories, edu_queue
+    api_client, user, edu_async_factories, edu_async_queue
 ):
     project = await edu_async_factories.project(user=user, documents=0)
     first = await edu_async_factories.document(project=project, status="ready")
@@ -19,7 +19,7 @@ async def test_flashcards_are_requested_from_every_processed_document(
     )
 
     assert response.status_code == 202, response.text
-    task = edu_queue.expect("flashcard_generation", project_id=project.id, count=5)
+    task = await edu_async_queue.expect("flashcard_generation", project_id=project.id, count=5)
     assert set(task.data.document_ids) == {first.id, second.id}
     assert task.data.difficulty == "hard"
     assert task.correlation_id == "req-42"
@@ -28,7 +28,7 @@ async def test_flashcards_are_requested_from_every_processed_document(
 
 @pytest.mark.asyncio
 async def test_a_quiz_is_requested_from_the_chosen_document(
-    api_client, user, edu_async_factories, edu_queue
+    api_client, user, edu_async_factories, edu_async_queue
 ):
     project = await edu_async_factories.project(user=user, documents=0)
     chosen = await edu_async_factories.document(project=project, status="ready")
@@ -39,14 +39,14 @@ async def test_a_quiz_is_requested_from_the_chosen_document(
     )
 
     assert response.status_code == 202, response.text
-    task = edu_queue.expect("quiz_generation", project_id=project.id)
+    task = await edu_async_queue.expect("quiz_generation", project_id=project.id)
     assert task.data.document_ids == (chosen.id,)
     assert task.data.count == 10  # the contract's default
 
 
 @pytest.mark.asyncio
 async def test_nothing_to_generate_from_is_a_conflict(
-    api_client, user, edu_async_factories, edu_queue
+    api_client, user, edu_async_factories, edu_async_queue
 ):
     project = await edu_async_factories.project(user=user, documents=0)
     pending = await edu_async_factories.document(project=project, status="pending")
@@ -60,12 +60,12 @@ async def test_nothing_to_generate_from_is_a_conflict(
     )
 
     assert (everything.status_code, chosen.status_code, unknown.status_code) == (409, 409, 404)
-    assert edu_queue.messages() == []
+    assert (await edu_async_queue.messages()) == []
 
 
 @pytest.mark.asyncio
 async def test_the_contracts_bounds_are_the_apis_bounds(
-    api_client, user, edu_async_factories, edu_queue
+    api_client, user, edu_async_factories, edu_async_queue
 ):
     project = await edu_async_factories.project(user=user, documents=0)
     await edu_async_factories.document(project=project, status="ready")
@@ -79,4 +79,4 @@ async def test_the_contracts_bounds_are_the_apis_bounds(
 
     assert too_many.status_code == bad_language.status_code == 422
     assert too_many.json()["detail"][0]["loc"] == ["count"]
-    assert edu_queue.messages() == []
+    assert (await edu_async_queue.messages()) == []

@@ -26,13 +26,12 @@ import pytest
 import pytest_asyncio
 from edu_contracts.factories import AsyncFactories
 from edu_contracts.queue import TaskQueue
-from edu_contracts.services import AzuriteInfo
 from edu_contracts.testing.openapi import (
     OpenApiReport,
     path_parameters_from_rows,
     run_openapi_checks,
 )
-from edu_contracts.testing.queues import EduQueue
+from edu_contracts.testing.queues import EduAsyncQueue
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -61,8 +60,7 @@ async def fuzz(
     edu_async_sessionmaker: async_sessionmaker[AsyncSession],
     edu_async_session: AsyncSession,
     edu_async_factories: AsyncFactories,
-    edu_azurite: AzuriteInfo,
-    edu_queue: EduQueue,
+    edu_async_queue: EduAsyncQueue,
     tmp_path: Path,
 ) -> FuzzRun:
     """Seed a caller with processed and pending documents, then fuzz one operation."""
@@ -77,7 +75,7 @@ async def fuzz(
 
     async def run(operation: str, max_examples: int) -> OpenApiReport:
         with TaskQueue.from_connection_string(
-            edu_azurite.connection_string, edu_queue.name
+            edu_async_queue.connection_string, edu_async_queue.name
         ) as queue:
             app = create_app(edu_async_sessionmaker, queue, store=store)
             return await asyncio.to_thread(
