@@ -85,7 +85,9 @@ def _handle(args: argparse.Namespace) -> int:
 def emit(verdict: Verdict, fmt: str) -> int:
     """Print a verdict as text or JSON, from the same object; the exit code it means."""
     if fmt == "json":
-        print(json.dumps(verdict.to_dict(), indent=2, ensure_ascii=False, default=str))
+        text = json.dumps(verdict.to_dict(), indent=2, ensure_ascii=False, default=str)
+        # a lone surrogate (valid JSON in a property name) cannot be written as UTF-8
+        print(text.encode("utf-8", "backslashreplace").decode("utf-8"))
     else:
         from edu_contracts.findings.render import print_verdict
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from edu_contracts.cli.check import add_format_option, emit
 
-__all__ = ["MODES", "RULES", "register"]
+__all__ = ["DIALECTS", "MODES", "RULES", "register"]
 
 # Spelled out rather than read from CompatibilityMode so that building the
 # parser does not import the engine; a test keeps the two lists equal.
@@ -26,7 +26,8 @@ MODES = (
     "full_transitive",
     "none",
 )
-RULES = ("strict", "lenient")
+RULES = ("strict", "lenient", "semantic")
+DIALECTS = ("draft-04", "draft-06", "draft-07", "2019-09", "2020-12")
 
 
 def register(subparsers: Any) -> None:
@@ -47,21 +48,58 @@ def register(subparsers: Any) -> None:
         type=str.lower,
         choices=RULES,
         default="strict",
-        help="strict (Confluent's default) or lenient about open content models",
+        help="strict (Confluent's default), lenient about open content models, or semantic: "
+        "breaking exactly when some old instance fails the new schema (proof or counterexample)",
+    )
+    parser.add_argument(
+        "--dialect",
+        type=str.lower,
+        choices=DIALECTS,
+        default=None,
+        help="JSON Schema draft to read both files in (default: each file's $schema, else 2020-12)",
     )
     add_format_option(parser)
     parser.set_defaults(handler=_handle)
 
 
+def _read(path: Path) -> Any:
+    """A schema file: an object or a boolean (``true``/``false`` are schemas since draft-06)."""
+    from edu_contracts.errors import ContractFileError
+    from edu_contracts.registry.files import read_json
+
+    try:
+        value = read_json(path, expect=object)
+    except ValueError as exc:  # json's int-digit limit is a ValueError, not a JSONDecodeError
+        raise ContractFileError(
+            f"cannot read the JSON: {str(exc).split(';')[0]}",
+            where=str(path),
+            fix="write numbers of at most 4,300 digits (no validator compares longer ones)",
+        ) from None
+    if not isinstance(value, dict | bool):
+        raise ContractFileError(
+            f"expected a JSON object or boolean (a JSON Schema), found {_json_kind(value)}",
+            where=str(path),
+            fix="a schema file holds one JSON object (or true / false) at the top level",
+        )
+    return value
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    return "null" if value is None else "a number"
+
+
 def _handle(args: argparse.Namespace) -> int:
     from edu_contracts.compat import CompatibilityMode, RuleSet, compare
     from edu_contracts.findings.model import Subject, Verdict
-    from edu_contracts.registry.files import read_json
 
-    old, new = read_json(args.old), read_json(args.new)
+    old, new = _read(args.old), _read(args.new)
     mode, rules = CompatibilityMode(args.mode.upper()), RuleSet(args.rules.upper())
     labels = (str(args.old), str(args.new))
-    report = compare(old, new, mode, rules, labels=labels)
+    report = compare(old, new, mode, rules, labels=labels, dialect=args.dialect)
     verdict = Verdict(
         "compat",
         f"{args.new} vs {args.old}",

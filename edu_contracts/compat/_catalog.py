@@ -327,6 +327,46 @@ def _build() -> dict[ChangeKind, Wording]:
         "Review by hand; keep conditionals stable across versions.",
     )
 
+    put(
+        "PATTERN_PROPERTY_ADDED_IS_COVERED",
+        "patternProperties entry {name!r} added; what the {w} allowed under matching names fits it",
+        _OK,
+    )
+    put(
+        "PATTERN_PROPERTY_ADDED_NOT_COVERED",
+        "patternProperties entry {name!r} added; names matching it may carry values the {w} "
+        "allowed and the {r} rejects",
+        _NEW_NAME,
+    )
+    put(
+        "PATTERN_PROPERTY_REMOVED_IS_COVERED",
+        "patternProperties entry {name!r} removed; what governs matching names now accepts it",
+        _OK,
+    )
+    put(
+        "PATTERN_PROPERTY_REMOVED_NOT_COVERED",
+        "patternProperties entry {name!r} removed; matching names now fall under a schema that "
+        "rejects values the {w} allowed",
+        _WIDEN_FIRST,
+    )
+    put(
+        "SEMANTIC_PROVEN",
+        "proved: every instance valid under the {w} is valid under the {r}",
+        _OK,
+    )
+    put(
+        "SEMANTIC_COUNTEREXAMPLE",
+        "an instance valid under the {w} is invalid under the {r} (see the example)",
+        _WIDEN_FIRST,
+    )
+    put(
+        "SEMANTIC_UNKNOWN",
+        "undecided: no proof that the {r} accepts everything the {w} allows, and no "
+        "counterexample found ({why}); treated as breaking",
+        "Review by hand, or simplify the change until it is provable; --rules strict names "
+        "the structural changes.",
+    )
+
     missing = {k.value for k in ChangeKind} ^ set(table)
     if missing:  # pragma: no cover - guards the table against drift while editing
         raise RuntimeError(f"change kinds without a catalog entry: {sorted(missing)}")

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from edu_contracts.compat._assume import AssumingMemo
 from edu_contracts.compat._model import Node
 from edu_contracts.compat.kinds import ChangeKind
 from edu_contracts.findings.modes import RuleSet
@@ -42,8 +43,7 @@ PairKey = tuple[int, int]
 class _Shared:
     rules: RuleSet
     comparator: Comparator
-    memo: dict[PairKey, list[RawFinding]] = field(default_factory=dict)
-    in_progress: set[PairKey] = field(default_factory=set)
+    memo: AssumingMemo[list[RawFinding]] = field(default_factory=lambda: AssumingMemo([]))
     trials: int = 0
 
 

@@ -1,9 +1,11 @@
 """The entry of the recursive diff: references, cycles, memo and dispatch.
 
-Every pair of subschemas is compared once: the result is memoised per pair
-(relative to the pair), and a pair met again while it is still being
-compared is a recursion (a tree type referring to itself) and counts as
-compatible there, which is what makes recursive schemas terminate.
+Every pair of subschemas is compared once per valid assumption: the result
+is memoised per pair (relative to the pair), and a pair met again while it
+is still being compared is a recursion (a tree type referring to itself)
+and counts as compatible there, which is what makes recursive schemas
+terminate. Results that relied on such an assumption are cached only while
+it holds (``_assume``).
 """
 
 from __future__ import annotations
@@ -42,18 +44,18 @@ def compare(ctx: Context, old: Node | None, new: Node | None) -> None:
         return
     old, new = deref(old), deref(new)
     key = (id(old), id(new))
-    shared = ctx.shared
-    cached = shared.memo.get(key)
+    memo = ctx.shared.memo
+    cached = memo.lookup(key)
     if cached is None:
-        if key in shared.in_progress:
-            return
-        shared.in_progress.add(key)
+        memo.enter(key)
+        sub = ctx.fresh()
         try:
-            sub = ctx.fresh()
             _compare_nodes(sub, old, new)
-        finally:
-            shared.in_progress.discard(key)
-        cached = shared.memo[key] = sub.found
+        except BaseException:
+            memo.abandon(key)
+            raise
+        memo.leave(key, sub.found, sub.ok)
+        cached = sub.found
     ctx.extend_rebased(cached)
 
 

@@ -15,6 +15,10 @@ Unlike Confluent, a name that matches no pattern in an object with
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from edu_contracts.compat import _regex
 from edu_contracts.compat._context import Context
 from edu_contracts.compat._diff_scalar import compare_bound
 from edu_contracts.compat._model import AnyNode, NeverNode, Node, ObjectNode, deref, has_default
@@ -27,9 +31,12 @@ CLOSED = "closed"
 
 
 def fallback_schema(node: ObjectNode, name: str) -> Node | str:
-    """What governs ``name`` when it is not declared: a schema, OPEN or CLOSED."""
-    for _, compiled, schema in node.patterns:
-        if compiled is not None and compiled.search(name):
+    """What governs ``name`` when it is not declared: a schema, OPEN or CLOSED.
+
+    With several matching patterns every one applies; the first stands for
+    them here, and ``_compare_patterns`` judges each added or removed one."""
+    for pattern, schema in node.patterns:
+        if _regex.search(pattern, name):
             return schema
     additional = node.additional
     if additional is None:
@@ -80,7 +87,10 @@ def _compare_required(ctx: Context, old: ObjectNode, new: ObjectNode) -> None:
 
 def _compare_properties(ctx: Context, old: ObjectNode, new: ObjectNode) -> None:
     names = list(old.properties) + [n for n in new.properties if n not in old.properties]
+    old_raw, new_raw = _raw_properties(old), _raw_properties(new)
     for name in names:
+        if _same_leaf(old_raw.get(name, _ABSENT), new_raw.get(name, _ABSENT)):
+            continue  # an unchanged schema without references or subschemas: nothing to say
         with ctx.at("properties", name):
             old_schema, new_schema = old.properties.get(name), new.properties.get(name)
             if old_schema is not None and new_schema is not None:
@@ -89,6 +99,27 @@ def _compare_properties(ctx: Context, old: ObjectNode, new: ObjectNode) -> None:
                 _removed(ctx, name, old_schema, new)
             elif new_schema is not None:
                 _added(ctx, name, new_schema, old, new)
+
+
+_ABSENT = object()
+
+
+def _raw_properties(node: ObjectNode) -> Mapping[str, Any]:
+    raw = node.raw.get("properties") if isinstance(node.raw, dict) else None
+    return raw if isinstance(raw, dict) else {}
+
+
+def _same_leaf(old: Any, new: Any) -> bool:
+    if old is _ABSENT or new is _ABSENT:
+        return False
+    if isinstance(old, bool):
+        return old is new
+    return (
+        isinstance(old, dict)
+        and not any(isinstance(v, dict | list) for v in old.values())
+        and not any(k in old for k in ("$ref", "$dynamicRef", "$recursiveRef"))
+        and old == new
+    )
 
 
 def _removed(ctx: Context, name: str, old_schema: Node, new: ObjectNode) -> None:
@@ -220,9 +251,75 @@ def _compare_property_names(ctx: Context, old: ObjectNode, new: ObjectNode) -> N
 
 
 def _compare_patterns(ctx: Context, old: ObjectNode, new: ObjectNode) -> None:
-    """Patterns kept on both sides; added or dropped ones act through the content model."""
-    new_patterns = {pattern: schema for pattern, _, schema in new.patterns}
-    for pattern, _, schema in old.patterns:
+    """Every ``patternProperties`` entry: kept, added or removed.
+
+    A validator applies *every* entry whose pattern matches a name, on top of
+    ``properties``, and ``additionalProperties`` only to names no entry
+    matches. So an added entry constrains what the writer allowed under
+    matching names (declared properties, overlapping entries, or the
+    writer's additional schema), and a removed one hands its names to the
+    reader's overlapping entries or additional schema. Whether two patterns
+    can match one name is undecidable in general; they are assumed to
+    overlap unless their literal prefixes prove otherwise.
+    """
+    old_patterns = dict(old.patterns)
+    new_patterns = dict(new.patterns)
+    for pattern, schema in old.patterns:
         if pattern in new_patterns:
             with ctx.at("patternProperties", pattern):
                 ctx.compare(schema, new_patterns[pattern])
+    for pattern, schema in new.patterns:
+        if pattern in old_patterns:
+            continue
+        with ctx.at("patternProperties", pattern):
+            sources = _sources(old, pattern, new_side=False)
+            ok = all(_fits(ctx, source, schema) for source in sources)
+            kind = (
+                K.PATTERN_PROPERTY_ADDED_IS_COVERED if ok else K.PATTERN_PROPERTY_ADDED_NOT_COVERED
+            )
+            ctx.add(kind, name=pattern)
+    for pattern, schema in old.patterns:
+        if pattern in new_patterns:
+            continue
+        with ctx.at("patternProperties", pattern):
+            targets = _sources(new, pattern, new_side=True)
+            ok = all(_fits(ctx, schema, target) for target in targets)
+            kind = (
+                K.PATTERN_PROPERTY_REMOVED_IS_COVERED
+                if ok
+                else K.PATTERN_PROPERTY_REMOVED_NOT_COVERED
+            )
+            ctx.add(kind, name=pattern)
+
+
+def _sources(node: ObjectNode, pattern: str, *, new_side: bool) -> list[Node | str]:
+    """What else governs names matching ``pattern`` in ``node``: declared properties
+    whose name matches, overlapping entries, and the additional schema (or OPEN/CLOSED)."""
+    found: list[Node | str] = (
+        []
+        if new_side
+        else [schema for name, schema in node.properties.items() if _regex.search(pattern, name)]
+    )
+    found.extend(
+        schema
+        for other, schema in node.patterns
+        if other != pattern and _regex.may_overlap(pattern, other)
+    )
+    if not any(_regex.matches_everything(other) for other, _ in node.patterns):
+        # names no entry matches fall to the additional schema (OPEN when absent)
+        found.append(fallback_schema(ObjectNode(loc="", raw=None, additional=node.additional), ""))
+    return found
+
+
+def _fits(ctx: Context, writer: Node | str, reader: Node | str) -> bool:
+    """Whether everything ``writer`` allows fits ``reader`` (OPEN: anything; CLOSED: nothing)."""
+    if writer == CLOSED or reader == OPEN:
+        return True
+    if isinstance(reader, Node) and isinstance(deref(reader), AnyNode):
+        return True
+    if writer == OPEN or reader == CLOSED:
+        return isinstance(writer, Node) and isinstance(deref(writer), NeverNode)
+    assert isinstance(writer, Node)
+    assert isinstance(reader, Node)
+    trial = ctx.trial(writer, reader)
+    return trial.ok

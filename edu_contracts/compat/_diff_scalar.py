@@ -91,8 +91,10 @@ def _compare_multiple_of(ctx: Context, old: float | None, new: float | None) -> 
     if new is None:
         ctx.add(ChangeKind.MULTIPLE_OF_REMOVED, "multipleOf", old=old)
         return
-    # Exact fractions: 0.1 must divide 0.3, which floats get wrong.
-    o, n = Fraction(str(old)), Fraction(str(new))
+    # Exact rationals of the doubles JSON parses into, the values a validator
+    # divides by: 0.1 -> 0.05 divides (0.05 is exactly half of that double),
+    # 0.3 -> 0.1 does not (a validator computes 0.3 / 0.1 = 2.9999999999999996).
+    o, n = Fraction(old), Fraction(new)
     if n and (o / n).denominator == 1:
         kind = ChangeKind.MULTIPLE_OF_REDUCED
     elif o and (n / o).denominator == 1:

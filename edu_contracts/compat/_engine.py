@@ -1,14 +1,15 @@
 """Public comparisons: one pair of versions, or a new version against a history.
 
 BACKWARD diffs old (writer) against new (reader); FORWARD is the same diff
-with the roles swapped; FULL does both. The rule set only decides which
-kinds count as breaking, so the same walk serves STRICT and LENIENT.
+with the roles swapped; FULL does both. The rule set decides which kinds
+count as breaking, so the same walk serves STRICT and LENIENT; SEMANTIC
+walks like STRICT to name the changes, then lets the prover (``_semantic``)
+decide, with a verified counterexample for every breaking verdict.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -16,19 +17,28 @@ from edu_contracts.compat import _diff
 from edu_contracts.compat._catalog import CATALOG, describe
 from edu_contracts.compat._context import Context, RawFinding, pointer_of
 from edu_contracts.compat._load import Loader
+from edu_contracts.compat._resolve import ResourceIndex
+from edu_contracts.compat._stack import deep
+from edu_contracts.compat._validate import Dialect, check_schema, dialect_of
 from edu_contracts.errors import ConfigurationError, ContractFileError, EduContractsError
 from edu_contracts.findings.model import Finding, Report
 from edu_contracts.findings.modes import CompatibilityMode, Direction, RuleSet
 
-__all__ = ["Schema", "compare", "compare_history"]
+__all__ = ["Schema", "Side", "compare", "compare_history"]
 
 Schema = Mapping[str, Any] | bool
+Side = tuple[Schema, Dialect, ResourceIndex]
+"""A checked schema, its dialect, and its resource index (walked once, used by both passes)."""
 
 
-def _diff_pair(old: Schema, new: Schema, rules: RuleSet) -> list[RawFinding]:
+def _diff_pair(old: Side, new: Side, rules: RuleSet) -> list[RawFinding]:
     """Findings for a reader of ``new`` given data written with ``old``."""
-    ctx = Context.root(rules, _diff.compare)
-    ctx.compare(Loader(old, "writer").root(), Loader(new, "reader").root())
+    # SEMANTIC walks like STRICT (the walk names the changes); the prover decides.
+    walk_rules = RuleSet.STRICT if rules is RuleSet.SEMANTIC else rules
+    ctx = Context.root(walk_rules, _diff.compare)
+    writer = Loader(old[0], "writer", old[1], index=old[2])
+    reader = Loader(new[0], "reader", new[1], index=new[2])
+    ctx.compare(writer.root(), reader.root())
     return _dedupe(ctx.found)
 
 
@@ -63,8 +73,8 @@ def _word(raw: RawFinding, direction: Direction, rules: RuleSet, against: int | 
 
 
 def _check(
-    old: Schema,
-    new: Schema,
+    old: Side,
+    new: Side,
     mode: CompatibilityMode,
     rules: RuleSet,
     against: int | None,
@@ -72,63 +82,55 @@ def _check(
 ) -> list[Finding]:
     findings: list[Finding] = []
     for direction in mode.directions:
-        writer, reader = (old, new) if direction is Direction.BACKWARD else (new, old)
-        worded = [_word(r, direction, rules, against) for r in _diff_pair(writer, reader, rules)]
-        if examples and not all(f.compatible for f in worded):
+        w_side, r_side = (old, new) if direction is Direction.BACKWARD else (new, old)
+        (writer, w_dialect, _), (reader, r_dialect, _) = w_side, r_side
+        raw = _diff_pair(w_side, r_side, rules)
+        worded = [_word(r, direction, rules, against) for r in raw]
+        if rules is RuleSet.SEMANTIC:
+            from edu_contracts.compat._semantic import judge
+
+            worded = judge(
+                worded,
+                (writer, w_dialect),
+                (reader, r_dialect),
+                direction,
+                against,
+                search=examples,
+            )
+        elif examples and not all(f.compatible for f in worded):
             from edu_contracts.compat.counterexamples import attach_counterexamples
 
-            worded = attach_counterexamples(worded, writer, reader, hints=(old, new))
+            worded = attach_counterexamples(
+                worded, writer, reader, hints=(old[0], new[0]), dialects=(w_dialect, r_dialect)
+            )
         findings.extend(worded)
     return findings
 
 
-@functools.cache
-def _meta_validator(cls: Any) -> Any:
-    """One validator of a draft's meta-schema, built once (building is the slow part)."""
-    return cls(cls.META_SCHEMA)
-
-
-def _meta_validators(declared: Any) -> list[Any]:
-    from jsonschema import Draft4Validator, Draft7Validator, Draft202012Validator
-    from jsonschema.validators import validator_for
-
-    if declared is not None:
-        return [_meta_validator(validator_for(declared))]
-    # draft-07's meta-schema is the cheapest to check (2020-12's $dynamicRef
-    # makes it ~3x slower) and accepts most documents of the other drafts.
-    return [_meta_validator(c) for c in (Draft7Validator, Draft202012Validator, Draft4Validator)]
-
-
-def _valid(schema: Schema, name: str) -> Schema:
-    """Refuse what is not a JSON Schema before judging it: a malformed keyword
-    (``properties: []``) would otherwise be read as "no constraint" and let a
-    breaking change through."""
-    from jsonschema.exceptions import SchemaError, best_match
-
-    declared = isinstance(schema, dict) and "$schema" in schema
-    errors: list[SchemaError] = []
-    # Without $schema a document may be any draft (the Confluent vectors mix
-    # them): it is refused only when no common draft accepts it.
-    for meta in _meta_validators(schema if declared else None):
-        error = best_match(meta.iter_errors(schema))
-        if error is None:
-            try:
-                Loader(schema, name).check_references()
-            except ContractFileError as exc:
-                raise ContractFileError(
-                    exc.message, where=f"{name} schema {exc.where}", fix=exc.fix
-                ) from None
-            return schema
-        errors.append(SchemaError.create_from(error))
-    if errors:
-        first = errors[0]
-        pointer = "#/" + "/".join(str(p) for p in first.absolute_path)
+def _valid(schema: Schema, name: str, dialect: str | None) -> Side:
+    """Refuse what is not a JSON Schema of its dialect before judging it: a
+    malformed keyword (``properties: []``) would otherwise be read as "no
+    constraint" and let a breaking change through."""
+    if not isinstance(schema, dict | bool):
         raise ContractFileError(
-            f"the {name} schema is not a valid JSON Schema: {first.message}",
-            where=f"{name} schema {pointer}",
-            fix="fix the keyword there (the JSON Schema meta-schema says what it must be)",
+            f"the {name} schema is a {type(schema).__name__}, not a JSON Schema",
+            where=f"{name} schema #",
+            fix="pass the parsed schema document (an object or a boolean), e.g. json.load(file)",
+        )
+    chosen = dialect_of(schema, dialect, name)
+    check_schema(schema, chosen, name)
+    try:
+        loader = Loader(schema, name, chosen)
+        loader.check_references()
+    except ContractFileError as exc:
+        raise ContractFileError(
+            exc.message, where=f"{name} schema {exc.where}", fix=exc.fix
         ) from None
-    return schema
+    return schema, chosen, loader.index
+
+
+def _dialect_text(old: Dialect, new: Dialect) -> str:
+    return str(old) if old == new else f"old {old}, new {new}"
 
 
 def compare(
@@ -139,6 +141,7 @@ def compare(
     *,
     examples: bool = True,
     labels: tuple[str, str] = ("old", "new"),
+    dialect: str | None = None,
 ) -> Report:
     """Judge a new schema version against the previous one.
 
@@ -149,8 +152,7 @@ def compare(
     ``labels`` name the two schemas in errors (file names, in the CLI).
     """
     with _contract_errors(labels):
-        old, new = _valid(old, labels[0]), _valid(new, labels[1])
-        return Report(tuple(_check(old, new, mode, rules, None, examples)), mode, rules)
+        return deep(_compare, old, new, mode, rules, examples, dialect, labels)
 
 
 @contextlib.contextmanager
@@ -166,10 +168,24 @@ def _contract_errors(labels: Sequence[str]) -> Iterator[None]:
         raise
     except (RecursionError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise ContractFileError(
-            f"cannot compare these schemas: {exc}",
+            "cannot compare these schemas (a defect of edu-contracts; please report it)",
             where=" / ".join(labels),
-            fix="check that both files are JSON Schema (2020-12 or draft-07) documents",
+            fix="compare with --rules strict meanwhile, and report both files",
         ) from exc
+
+
+def _compare(
+    old: Schema,
+    new: Schema,
+    mode: CompatibilityMode,
+    rules: RuleSet,
+    examples: bool,
+    dialect: str | None,
+    labels: tuple[str, str],
+) -> Report:
+    old_side, new_side = _valid(old, labels[0], dialect), _valid(new, labels[1], dialect)
+    findings = _check(old_side, new_side, mode, rules, None, examples)
+    return Report(tuple(findings), mode, rules, _dialect_text(old_side[1], new_side[1]))
 
 
 def compare_history(
@@ -179,6 +195,7 @@ def compare_history(
     rules: RuleSet = RuleSet.STRICT,
     *,
     examples: bool = True,
+    dialect: str | None = None,
 ) -> Report:
     """Judge a new version against earlier ones, oldest first.
 
@@ -194,10 +211,21 @@ def compare_history(
         )
     if not history:
         return Report((), mode, rules)
-    new = _valid(new, "new")
-    history = [_valid(h, f"earlier (#{i})") for i, h in enumerate(history)]
-    indexes = range(len(history)) if mode.transitive else [len(history) - 1]
+    return deep(_compare_history, history, new, mode, rules, examples, dialect)
+
+
+def _compare_history(
+    history: Sequence[Schema],
+    new: Schema,
+    mode: CompatibilityMode,
+    rules: RuleSet,
+    examples: bool,
+    dialect: str | None,
+) -> Report:
+    new_side = _valid(new, "new", dialect)
+    checked = [_valid(h, f"earlier (#{i})", dialect) for i, h in enumerate(history)]
+    indexes = range(len(checked)) if mode.transitive else [len(checked) - 1]
     findings: list[Finding] = []
     for index in indexes:
-        findings.extend(_check(history[index], new, mode, rules, index, examples))
-    return Report(tuple(findings), mode, rules)
+        findings.extend(_check(checked[index], new_side, mode, rules, index, examples))
+    return Report(tuple(findings), mode, rules, _dialect_text(checked[-1][1], new_side[1]))

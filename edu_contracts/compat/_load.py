@@ -7,7 +7,7 @@ finite time and each subschema is one node however many paths reach it.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from edu_contracts.compat._model import (
@@ -26,13 +26,44 @@ from edu_contracts.compat._model import (
     ObjectNode,
     RefNode,
     StringNode,
-    deref,
     json_key,
 )
 from edu_contracts.compat._resolve import ResourceIndex, child_pointer
+from edu_contracts.compat._validate import Dialect
 from edu_contracts.errors import ContractFileError
 
-__all__ = ["ARRAY_KWS", "NUMBER_KWS", "OBJECT_KWS", "STRING_KWS", "Loader"]
+__all__ = ["ARRAY_KWS", "NUMBER_KWS", "OBJECT_KWS", "STRING_KWS", "LazyNodes", "Loader"]
+
+
+class LazyNodes(Mapping[str, Node]):
+    """``properties`` as nodes built on first access: the diff skips identical leaf
+    properties without building them, which is most of a 120,000-property schema."""
+
+    def __init__(
+        self, raw: dict[str, Any], pointer: Callable[[str], str], build: Callable[[str], Node]
+    ) -> None:
+        self.raw = raw
+        self._pointer = pointer
+        self._build = build
+        self._nodes: dict[str, Node] = {}
+
+    def __getitem__(self, name: str) -> Node:
+        node = self._nodes.get(name)
+        if node is None:
+            if name not in self.raw:
+                raise KeyError(name)
+            node = self._nodes[name] = self._build(self._pointer(name))
+        return node
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.raw
+
 
 STRING_KWS = ("minLength", "maxLength", "pattern", "format")
 NUMBER_KWS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
@@ -76,7 +107,13 @@ def _num(value: Any) -> float | None:
 class Loader:
     """Builds and caches the nodes of one schema document."""
 
-    def __init__(self, root: Any, name: str) -> None:
+    def __init__(
+        self,
+        root: Any,
+        name: str,
+        dialect: Dialect | None = None,
+        index: ResourceIndex | None = None,
+    ) -> None:
         if not isinstance(root, dict | bool):
             raise ContractFileError(
                 f"the {name} schema is a {type(root).__name__}, not a JSON Schema",
@@ -84,21 +121,25 @@ class Loader:
                 fix="pass the parsed schema document (a dict), e.g. json.load(file)",
             )
         self.name = name
-        self.index = ResourceIndex(root, name)
+        self.draft4 = dialect is not None and dialect.name == "draft-04"
+        self.index = index or ResourceIndex(root, name, legacy_id=self.draft4 if dialect else None)
         self._nodes: dict[str, Node] = {}
 
     def root(self) -> Node:
         return self.node_at("#")
 
     def check_references(self) -> None:
-        """Follow every reference once, so a cycle that never reaches a schema is
-        refused even where the diff would not have looked (a removed property)."""
-        for pointer in list(self.index.bases):
-            raw = self.index.raw_at(pointer)
-            if isinstance(raw, dict) and any(k in raw for k in ("$ref", "$dynamicRef")):
-                node = self.node_at(pointer)
-                for part in node.subs if isinstance(node, CombinedNode) else (node,):
-                    deref(part)
+        """Refuse a loop of references and combinators that never reaches the data
+        (``N = allOf [{$ref N}]``), even where the diff would not have looked."""
+        cycle = self.index.in_place_cycle()
+        if cycle is not None:
+            raise ContractFileError(
+                "a $ref cycle never reaches a schema that looks at the data: "
+                "no validator can evaluate it",
+                where=" -> ".join(cycle),
+                fix="make the self-reference go through properties or items (a tree type), "
+                "or point the $ref at a schema that does not lead back here",
+            )
 
     def node_at(self, pointer: str) -> Node:
         node = self._nodes.get(pointer)
@@ -231,16 +272,16 @@ class Loader:
             return self._array(raw, ptr, loc, part_raw, typed)
         raise self._bad_type(name, ptr)
 
-    @staticmethod
     def _number(
-        raw: dict[str, Any], loc: str, part_raw: Any, *, integer: bool, typed: bool
+        self, raw: dict[str, Any], loc: str, part_raw: Any, *, integer: bool, typed: bool
     ) -> NumberNode:
         maximum, minimum = _num(raw.get("maximum")), _num(raw.get("minimum"))
         exc_max, exc_min = raw.get("exclusiveMaximum"), raw.get("exclusiveMinimum")
-        # Draft 4 spells an exclusive bound as a boolean flag on maximum/minimum.
-        if exc_max is True:
+        # Draft 4 spells an exclusive bound as a boolean flag on maximum/minimum
+        # (later drafts refuse a boolean there, in the meta-schema check).
+        if exc_max is True and self.draft4:
             exc_max, maximum = maximum, None
-        if exc_min is True:
+        if exc_min is True and self.draft4:
             exc_min, minimum = minimum, None
         return NumberNode(
             loc=loc,
@@ -260,9 +301,9 @@ class Loader:
         node = ObjectNode(loc=loc, raw=part_raw, typed=typed)
         props = raw.get("properties")
         if isinstance(props, dict):
-            node.properties = {
-                name: self.node_at(child_pointer(ptr, "properties", name)) for name in props
-            }
+            node.properties = LazyNodes(
+                props, lambda name: child_pointer(ptr, "properties", name), self.node_at
+            )
         required = raw.get("required")
         if isinstance(required, list):
             node.required = frozenset(r for r in required if isinstance(r, str))
@@ -274,12 +315,8 @@ class Loader:
         patterns = raw.get("patternProperties")
         if isinstance(patterns, dict):
             for pattern in patterns:
-                try:
-                    compiled: re.Pattern[str] | None = re.compile(pattern)
-                except re.error:
-                    compiled = None  # an ECMA-only regex: treated as matching no name
                 sub = self.node_at(child_pointer(ptr, "patternProperties", pattern))
-                node.patterns.append((pattern, compiled, sub))
+                node.patterns.append((pattern, sub))
         for kw in ("dependencies", "dependentRequired", "dependentSchemas"):
             deps = raw.get(kw)
             if not isinstance(deps, dict):

@@ -14,8 +14,7 @@ keys both the cycle guard and the memo.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -47,8 +46,10 @@ def json_key(value: Any) -> str:
     """A hashable key with JSON equality: ``1 == 1.0`` but ``true != 1``."""
     if isinstance(value, bool) or value is None:
         return repr(value)
-    if isinstance(value, int | float):
-        return f"n:{float(value)!r}" if float(value) != int(value) else f"n:{int(value)}"
+    if isinstance(value, int):
+        return f"n:{value:x}"  # hex: exact, and free of the decimal digit limit
+    if isinstance(value, float):
+        return f"n:{int(value):x}" if value.is_integer() else f"n:{value!r}"
     if isinstance(value, str):
         return "s:" + value
     if isinstance(value, list):
@@ -162,12 +163,13 @@ class CombinedNode(Node):
 
 @dataclass(eq=False)
 class ObjectNode(Node):
-    properties: dict[str, Node] = field(default_factory=dict)
+    properties: Mapping[str, Node] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
     additional: Node | None = None
     """``additionalProperties`` (or ``unevaluatedProperties``); None when absent."""
     additional_kw: str = "additionalProperties"
-    patterns: list[tuple[str, re.Pattern[str] | None, Node]] = field(default_factory=list)
+    patterns: list[tuple[str, Node]] = field(default_factory=list)
+    """``patternProperties`` entries; patterns are ECMA-262, matched with ``_regex``."""
     dependent_required: dict[str, frozenset[str]] = field(default_factory=dict)
     dependent_schemas: dict[str, Node] = field(default_factory=dict)
     dependent_required_kw: str = "dependentRequired"

@@ -14,15 +14,17 @@ hypothesis draws, so failing cases shrink and replay.
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 import string
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from jsonschema import exceptions, validators
-
+from edu_contracts.compat._sample import sample
+from edu_contracts.compat._validate import DEFAULT_DIALECT, Dialect, InstanceCheck
 from edu_contracts.findings.model import Counterexample, Finding
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "attach_counterexamples",
     "counterexamples",
     "generate",
+    "pattern_names",
     "property_names",
 ]
 
@@ -48,11 +51,13 @@ class _Generator:
         rng: random.Random,
         optional: float,
         extra_names: Sequence[str],
+        focus: frozenset[str] = frozenset(),
     ) -> None:
         self.root = root
         self.rng = rng
         self.optional = optional
-        self.extra_names = list(extra_names)
+        self.extra_names = extra_names
+        self.focus = focus
 
     def any_value(self) -> Any:
         return self.rng.choice(_ANY_VALUES)
@@ -136,28 +141,29 @@ class _Generator:
             return f"user{rng.randint(0, 99)}@example.com"
         if fmt in ("uri", "url"):
             return f"https://example.com/{rng.randint(0, 99)}"
-        low = int(schema.get("minLength", 0))
-        high = int(schema.get("maxLength", max(low, 12)))
+        low = _bounded(schema.get("minLength", 0))
+        high = _bounded(schema.get("maxLength", max(low, 12)), cap=low + 12)
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str) and rng.random() < 0.9:
+            text = sample(pattern, rng)
+            if text is not None:
+                return text
         length = rng.randint(low, max(low, min(high, low + 12)))
         return "".join(rng.choice(string.ascii_lowercase) for _ in range(length))
 
     def _number(self, schema: Mapping[str, Any], integer: bool) -> float | int:
-        low = schema.get("minimum", schema.get("exclusiveMinimum", -1000))
-        high = schema.get("maximum", schema.get("exclusiveMaximum", 1000))
-        if isinstance(schema.get("exclusiveMinimum"), int | float):
-            low = schema["exclusiveMinimum"] + 1
-        if isinstance(schema.get("exclusiveMaximum"), int | float):
-            high = schema["exclusiveMaximum"] - 1
-        low, high = int(low), int(max(low, high))
-        roll = self.rng.random()
+        low, high = _number_range(schema)
+        rng = self.rng
+        roll = rng.random()
         # Bounds are where tightened limits bite, so try them often.
-        value: float | int = (
-            low if roll < 0.2 else high if roll < 0.4 else self.rng.randint(low, high)
-        )
+        value: float | int = low if roll < 0.2 else high if roll < 0.4 else rng.randint(low, high)
         step = schema.get("multipleOf")
-        if isinstance(step, int | float) and step:
-            value = round(value / step) * step
-        if not integer and self.rng.random() < 0.3:
+        if isinstance(step, int | float) and not isinstance(step, bool) and step > 0:
+            # Small multiples of the step: where a changed step is caught.
+            value = step * rng.choice((1, 2, 3, 5, 10, 20, rng.randint(1, 1000)))
+            if integer and value != int(value):
+                value = int(value)
+        if not integer and rng.random() < 0.3:
             value = value + 0.5 if value + 0.5 <= high else value
         return value
 
@@ -165,12 +171,24 @@ class _Generator:
         props: Mapping[str, Any] = schema.get("properties", {})
         required = set(schema.get("required", []))
         result: dict[str, Any] = {}
-        for name, sub in props.items():
-            if name in required or self.rng.random() < self.optional:
-                result[name] = self.gen(sub, depth + 1)
+        chosen: Iterable[str] = props
+        if len(props) > _WIDE:
+            # A wide object: the required names, the ones a finding points at, and a
+            # few others; filling 120,000 optional properties per candidate would
+            # turn a counterexample search into minutes.
+            chosen = {*required, *(self.focus & props.keys()), *itertools.islice(props, _WIDE)}
+        for name in chosen:
+            if name in props and (name in required or self.rng.random() < self.optional):
+                result[name] = self.gen(props[name], depth + 1)
         for name in required - set(result):
             result[name] = self.any_value()
         additional = schema.get("additionalProperties", schema.get("unevaluatedProperties"))
+        patterns = schema.get("patternProperties")
+        if isinstance(patterns, Mapping) and patterns and self.rng.random() < self.optional:
+            pattern = self.rng.choice(sorted(patterns))
+            sampled = sample(pattern, self.rng)
+            if sampled is not None and sampled not in result:
+                result[sampled] = self.gen(patterns[pattern], depth + 1)
         if additional is not False and self.extra_names and self.rng.random() < self.optional:
             name = self.rng.choice(self.extra_names)
             if name not in props:
@@ -183,13 +201,53 @@ class _Generator:
         items = schema.get("items", True)
         if isinstance(items, list):
             prefix, items = items, schema.get("additionalItems", True)
-        low = int(schema.get("minItems", 0))
-        high = int(schema.get("maxItems", low + 3))
+        low = _bounded(schema.get("minItems", 0), cap=64)
+        high = _bounded(schema.get("maxItems", low + 3), cap=low + 3)
         length = self.rng.randint(low, max(low, min(high, low + 3)))
         result = [self.gen(sub, depth + 1) for sub in prefix[:length]]
         while len(result) < length and items is not False:
             result.append(self.gen(items, depth + 1))
         return result
+
+
+_WIDE = 32
+"""Objects with more declared properties than this are filled selectively."""
+_MAX_SIZE = 4096
+"""Longest string or array built: a ``minLength: 10**12`` gets no example, not a hang."""
+
+
+def _bounded(value: Any, cap: int = _MAX_SIZE) -> int:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return 0
+    if value > _MAX_SIZE:
+        raise Unsatisfiable("too large to build")
+    return min(int(value), max(cap, 0))
+
+
+def _number_range(schema: Mapping[str, Any]) -> tuple[int, int]:
+    """Integer bounds to draw from; exclusive ones step inside, huge ones give up."""
+
+    def num(key: str) -> int | float | None:
+        value = schema.get(key)
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    low: float = -1000
+    high: float = 1000
+    if (v := num("minimum")) is not None:
+        low = v
+    if (v := num("exclusiveMinimum")) is not None:
+        low = max(low, v + 1) if num("minimum") is not None else v + 1
+    if (v := num("maximum")) is not None:
+        high = v
+    if (v := num("exclusiveMaximum")) is not None:
+        high = min(high, v - 1) if num("maximum") is not None else v - 1
+    if low > high and num("maximum") is None and num("exclusiveMaximum") is None:
+        high = low + 1000
+    if low < high and num("minimum") is None and num("exclusiveMinimum") is None:
+        low = min(low, high - 1000)
+    if abs(low) > 1e300 or abs(high) > 1e300:
+        raise Unsatisfiable("bounds too large")
+    return math.ceil(low), max(math.ceil(low), math.floor(high))
 
 
 def _infer_type(schema: Mapping[str, Any]) -> str | None:
@@ -210,6 +268,7 @@ def generate(
     *,
     optional: float = 0.5,
     extra_names: Sequence[str] = (),
+    focus: frozenset[str] = frozenset(),
 ) -> Any:
     """One instance shaped by ``schema``; not guaranteed valid, so callers validate.
 
@@ -218,13 +277,13 @@ def generate(
     properties, which is how open content models get probed).
     Raises ``Unsatisfiable`` when the schema admits nothing the generator can build.
     """
-    return _Generator(schema, rng, optional, extra_names).gen(schema)
+    return _Generator(schema, rng, optional, extra_names, focus).gen(schema)
 
 
 def property_names(*schemas: Any) -> list[str]:
     """Every property name declared anywhere in the schemas, for probing open objects."""
     names: set[str] = set()
-    stack = list(schemas)
+    stack = list({id(s): s for s in schemas}.values())  # hints often repeat the pair
     while stack:
         node = stack.pop()
         if isinstance(node, Mapping):
@@ -237,66 +296,94 @@ def property_names(*schemas: Any) -> list[str]:
     return sorted(names)
 
 
-def _candidates(writer: Any, extra_names: Sequence[str], budget: int) -> Iterator[Any]:
+def _candidates(
+    writer: Any, extra_names: Sequence[str], budget: int, focus: frozenset[str]
+) -> Iterator[Any]:
     """Systematic first (all optional fields absent, then all present), then random."""
+    rng = random.Random(0)  # one generator: seeding a Random costs more than a candidate
     for i in range(budget):
         optional = 0.0 if i == 0 else 1.0 if i == 1 else 0.5
         try:
-            yield generate(writer, random.Random(i), optional=optional, extra_names=extra_names)
-        except (Unsatisfiable, ValueError, TypeError, KeyError, IndexError, RecursionError):
+            yield generate(writer, rng, optional=optional, extra_names=extra_names, focus=focus)
+        except (
+            Unsatisfiable,
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            RecursionError,
+            OverflowError,
+            ZeroDivisionError,
+        ):
             continue
 
 
-def _uses_legacy_keywords(schema: Any) -> bool:
-    stack = [schema]
+def pattern_names(*schemas: Any) -> list[str]:
+    """A few names matching each ``patternProperties`` pattern, to probe pattern changes."""
+    names: set[str] = set()
+    stack = list(schemas)
+    rng = random.Random(0)
     while stack:
         node = stack.pop()
         if isinstance(node, Mapping):
-            if isinstance(node.get("items"), list) or "additionalItems" in node:
-                return True
-            if isinstance(node.get("dependencies"), Mapping):
-                return True
+            patterns = node.get("patternProperties")
+            if isinstance(patterns, Mapping):
+                for pattern in patterns:
+                    names.update(n for n in (sample(pattern, rng) for _ in range(3)) if n)
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-    return False
-
-
-def _validator(schema: Any) -> Any:
-    """The validator the schema declares; without ``$schema``, the draft its keywords imply."""
-    default = (
-        validators.Draft7Validator
-        if _uses_legacy_keywords(schema)
-        else validators.Draft202012Validator
-    )
-    cls = validators.validator_for(schema, default=default)
-    # Formats are asserted: FORMAT_* changes are breaking because readers check them.
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+    return sorted(names)
 
 
 def counterexamples(
-    writer: Any, reader: Any, *, hints: Sequence[Any] = (), budget: int = 64
-) -> list[tuple[Any, exceptions.ValidationError]]:
-    """Instances valid under ``writer`` and invalid under ``reader``, with the reader's error."""
-    writer_check = _validator(writer)
-    reader_check = _validator(reader)
+    writer: Any,
+    reader: Any,
+    *,
+    hints: Sequence[Any] = (),
+    budget: int = 48,
+    dialects: tuple[Dialect, Dialect] | None = None,
+    seeds: Sequence[Any] = (),
+    focus: frozenset[str] = frozenset(),
+) -> list[tuple[Any, str]]:
+    """Instances valid under ``writer`` and invalid under ``reader``, with the reader's reason.
+
+    ``seeds`` are tried first (instances a caller already suspects, such as
+    the members of a writer's enum).
+    """
+    default = Dialect(DEFAULT_DIALECT, "default")
+    w_dialect, r_dialect = dialects or (default, default)
+    writer_check = InstanceCheck(writer, w_dialect)
+    reader_check = InstanceCheck(reader, r_dialect)
     everywhere = property_names(writer, reader, *hints)
     # Names the reader declares and the writer does not are where open objects break.
     added = sorted(set(property_names(reader)) - set(property_names(writer)))
-    names = [*added * 4, *everywhere, "extra"]
-    found: list[tuple[Any, exceptions.ValidationError]] = []
+    names = [*added[:64] * 4, *pattern_names(reader, writer)[:64], *everywhere[:64], "extra"]
+    found: list[tuple[Any, str]] = []
     seen: set[str] = set()
-    for instance in _candidates(writer, names, budget):
-        key = repr(instance)
-        if key in seen or not writer_check.is_valid(instance):
+    for instance in _chain(seeds, _candidates(writer, names, budget, focus)):
+        key = _key(instance)
+        if key is None or key in seen or not writer_check.valid(instance):
             continue
         seen.add(key)
-        error = exceptions.best_match(reader_check.iter_errors(instance))
+        error = reader_check.error(instance)
         if error is not None:
             found.append((instance, error))
-            if len(found) >= 8:
+            if len(found) >= 4:
                 break
     return found
+
+
+def _chain(first: Sequence[Any], rest: Iterator[Any]) -> Iterator[Any]:
+    yield from first
+    yield from rest
+
+
+def _key(instance: Any) -> str | None:
+    try:
+        return repr(instance)
+    except ValueError:  # an integer too long to print
+        return None
 
 
 def _instance_path(pointer: str) -> list[str]:
@@ -309,33 +396,32 @@ def _instance_path(pointer: str) -> list[str]:
     return path
 
 
-def _closeness(finding: Finding, error: exceptions.ValidationError) -> int:
-    wanted = _instance_path(finding.pointer)
-    got = [str(p) for p in error.absolute_path]
-    if finding.pointer.split("/")[-2:-1] == ["required"]:
-        got = [*got, _required_name(error)]
+def _closeness(finding: Finding, instance: Any, error: str) -> int:
+    """How far the finding's instance path reaches into the counterexample."""
     score = 0
-    for a, b in zip(wanted, got, strict=False):
-        if a != b:
+    node = instance
+    for name in _instance_path(finding.pointer):
+        if isinstance(node, dict) and name in node:
+            score += 1
+            node = node[name]
+        else:
+            if name in error:
+                score += 1
             break
-        score += 1
     return score
 
 
-def _required_name(error: exceptions.ValidationError) -> str:
-    if error.validator == "required" and isinstance(error.message, str):
-        return error.message.split("'")[1] if "'" in error.message else ""
-    return ""
-
-
 def attach_counterexamples(
-    findings: list[Finding], writer: Any, reader: Any, *, hints: Sequence[Any] = ()
+    findings: list[Finding],
+    writer: Any,
+    reader: Any,
+    *,
+    hints: Sequence[Any] = (),
+    dialects: tuple[Dialect, Dialect] | None = None,
 ) -> list[Finding]:
     """Give each breaking finding the closest counterexample found, if any is found."""
-    try:
-        found = counterexamples(writer, reader, hints=hints)
-    except Exception:
-        return findings
+    focus = frozenset(n for f in findings if not f.compatible for n in _instance_path(f.pointer))
+    found = counterexamples(writer, reader, hints=hints, dialects=dialects, focus=focus)
     if not found:
         return findings
     result = []
@@ -344,12 +430,11 @@ def attach_counterexamples(
         if finding.compatible:
             result.append(finding)
             continue
-        instance, error = max(found, key=lambda pair: _closeness(finding, pair[1]))
-        if _closeness(finding, error) == 0 and _instance_path(finding.pointer):
+        instance, error = max(found, key=lambda pair: _closeness(finding, *pair))
+        if _closeness(finding, instance, error) == 0 and _instance_path(finding.pointer):
             if used_fallback:
                 result.append(finding)
                 continue
             used_fallback = True
-        example = Counterexample(instance=instance, error=error.message)
-        result.append(replace(finding, example=example))
+        result.append(replace(finding, example=Counterexample(instance=instance, error=error)))
     return result

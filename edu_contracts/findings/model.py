@@ -87,7 +87,8 @@ class Report:
         {
           "format": 1,
           "mode": "BACKWARD" | ... | "NONE",
-          "rules": "STRICT" | "LENIENT",
+          "rules": "STRICT" | "LENIENT" | "SEMANTIC",
+          "dialect": null | "2020-12 (default)" | "old draft-07 ($schema), new ...",
           "compatible": bool,
           "summary": {"findings": int, "breaking": int},
           "findings": [
@@ -106,6 +107,8 @@ class Report:
     findings: tuple[Finding, ...] = ()
     mode: CompatibilityMode = CompatibilityMode.BACKWARD
     rules: RuleSet = RuleSet.STRICT
+    dialect: str | None = None
+    """The JSON Schema dialect each side was read in, and why (``$schema``, default, option)."""
 
     def __post_init__(self) -> None:
         ordered = tuple(f for f in self.findings if not f.compatible) + tuple(
@@ -130,6 +133,7 @@ class Report:
             "format": REPORT_FORMAT,
             "mode": self.mode.value,
             "rules": self.rules.value,
+            "dialect": self.dialect,
             "compatible": self.compatible,
             "summary": {"findings": len(self.findings), "breaking": len(self.breaking)},
             "findings": [f.to_dict() for f in self.findings],

@@ -67,7 +67,7 @@ class CompatibilityMode(enum.Enum):
 
 
 class RuleSet(enum.Enum):
-    """How strictly open content models are judged.
+    """How changes are judged: by Confluent's structural rules, or by what validates.
 
     STRICT is Confluent's default: an open object may already carry any extra
     property, so adding a typed property to it, or closing it, can reject old
@@ -77,3 +77,7 @@ class RuleSet(enum.Enum):
 
     STRICT = "STRICT"
     LENIENT = "LENIENT"
+    SEMANTIC = "SEMANTIC"
+    """Not Confluent's: breaking exactly when some instance valid under the
+    writer's schema is invalid under the reader's, decided by proof or by a
+    counterexample that a real validator confirms; undecided counts as breaking."""

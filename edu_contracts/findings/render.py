@@ -33,7 +33,8 @@ _WORDS = {
 def _escape(text: str) -> str:
     from rich.markup import escape
 
-    return escape(text)
+    # a lone surrogate (valid JSON, not UTF-8) is shown escaped instead of crashing the print
+    return escape(text.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 def _example(finding: Finding) -> str | None:

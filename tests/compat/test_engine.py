@@ -227,7 +227,7 @@ def test_report_dict_is_json_and_puts_breaking_first() -> None:
     new = {**_with(b={"type": "integer"}), "required": ["a", "b"], "title": "Changed"}
     data = compare(OBJ, new).to_dict()
     json.dumps(data)
-    assert set(data) == {"format", "mode", "rules", "compatible", "summary", "findings"}
+    assert set(data) == {"format", "mode", "rules", "dialect", "compatible", "summary", "findings"}
     assert data["compatible"] is False
     assert data["summary"] == {"findings": len(data["findings"]), "breaking": 1}
     first = data["findings"][0]

@@ -1,7 +1,8 @@
 """Soundness of the engine on realistic edits of a pydantic message schema.
 
-Whenever the engine calls an edit BACKWARD-compatible, every instance the
-old schema accepts must be accepted by the new one; we check that with
+Under STRICT and under SEMANTIC: whenever the engine calls an edit
+BACKWARD-compatible, every instance the old schema accepts must be
+accepted by the new one; we check that with
 ``jsonschema`` on instances generated from the old schema. For edits it
 calls breaking, the finding must carry a counterexample that really is
 valid under the old schema and invalid under the new one.
@@ -19,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from edu_contracts.compat import compare
+from edu_contracts.compat import RuleSet, compare
 from edu_contracts.compat.counterexamples import Unsatisfiable, generate, property_names
 
 BASE = ms.base_schema()
@@ -43,8 +44,9 @@ def _old_instances(old: dict[str, Any], new: dict[str, Any], rng: random.Random)
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
 )
+@pytest.mark.parametrize("rules", [RuleSet.STRICT, RuleSet.SEMANTIC])
 @given(data=st.data())
-def test_compatible_verdicts_are_sound(data: st.DataObject) -> None:
+def test_compatible_verdicts_are_sound(rules: RuleSet, data: st.DataObject) -> None:
     old = copy.deepcopy(BASE)
     if data.draw(st.booleans(), label="start from an edited schema"):
         data.draw(st.sampled_from(ms.EDITS), label="pre-edit")(old, data.draw(st.randoms()).choice)
@@ -52,7 +54,7 @@ def test_compatible_verdicts_are_sound(data: st.DataObject) -> None:
     rng = data.draw(st.randoms(use_true_random=False), label="edit choices")
     edits = [data.draw(st.sampled_from(ms.EDITS)) for _ in range(data.draw(st.integers(1, 3)))]
     applied = [edit(new, rng.choice) for edit in edits]
-    report = compare(old, new, examples=False)
+    report = compare(old, new, rules=rules, examples=False)
     if not report.compatible:
         return
     check = Draft202012Validator(new)
@@ -88,12 +90,13 @@ BREAKING_EDITS = [
 ]
 
 
+@pytest.mark.parametrize("rules", [RuleSet.STRICT, RuleSet.SEMANTIC])
 @pytest.mark.parametrize(("label", "edit"), BREAKING_EDITS, ids=[b[0] for b in BREAKING_EDITS])
-def test_breaking_edits_come_with_a_counterexample(label: str, edit: Any) -> None:
+def test_breaking_edits_come_with_a_counterexample(label: str, edit: Any, rules: RuleSet) -> None:
     old = copy.deepcopy(BASE)
     new = copy.deepcopy(old)
     edit(new)
-    report = compare(old, new)
+    report = compare(old, new, rules=rules)
     assert not report.compatible, label
     examples = [f.example for f in report.breaking if f.example is not None]
     assert examples, [f.change.value for f in report.breaking]
