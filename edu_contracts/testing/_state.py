@@ -52,6 +52,10 @@ class RunState:
                 from edu_contracts.testing.reuse import reused_services
 
                 context = reused_services(self.config, self.rootdir)
+            elif self.config.backend == "docker":  # containers labelled with this run's id
+                from edu_contracts.services.docker import docker_services
+
+                context = docker_services(self.config, self.run_id, self.rootdir)
             else:
                 from edu_contracts.services import running_services
 
