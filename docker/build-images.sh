@@ -9,7 +9,7 @@
 #
 # Needs: docker (a running engine), the python of a venv with edu-contracts
 # installed (PYTHON, default: python), node (NODE, default: the one on PATH).
-# Then: pytest --edu-backend docker --edu-pull never \
+# Then: pytest --edu-backend docker --edu-pull-policy never \
 #   --edu-postgres-image edu-local/pgvector:pg18 --edu-azurite-image edu-local/azurite:3.37.0
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -33,7 +33,7 @@ busybox_into() {  # $1: a rootfs
         cp "$BUSYBOX" "$1/bin/busybox"
     else
         if [ ! -f "$stage/busybox" ]; then
-            (cd "$stage" && apt-get download busybox-static > /dev/null) \
+            (cd "$stage" && apt-get download busybox-static > "$stage/apt.log" 2>&1) \
                 || die "apt-get download busybox-static failed; set BUSYBOX to a static busybox"
             dpkg-deb -x "$stage"/busybox-static_*.deb "$stage/bb"
             cp "$stage/bb/bin/busybox" "$stage/busybox"
@@ -94,10 +94,11 @@ cp "$here/azurite/Dockerfile" "$az/Dockerfile"
 build() {  # $1: tag, $2: context
     local started=$SECONDS
     docker build --quiet --network none --label org.edu-contracts.built-by=build-images \
-        -t "$1" "$2" > /dev/null
+        -t "$1" "$2" > "$stage/build.log" 2>&1 || { cat "$stage/build.log" >&2; exit 1; }
     echo "built $1 ($(docker image inspect -f '{{.Size}}' "$1" | awk '{printf "%d MB", $1/1e6}'),"\
         "$((SECONDS - started)) s)"
 }
 build "$POSTGRES_TAG" "$pg"
 build "$AZURITE_TAG" "$az"
-echo "use: --edu-backend docker --edu-pull never --edu-postgres-image $POSTGRES_TAG --edu-azurite-image $AZURITE_TAG"
+docker image prune -f --filter label=org.edu-contracts.built-by=build-images > /dev/null
+echo "use: --edu-backend docker --edu-pull-policy never --edu-postgres-image $POSTGRES_TAG --edu-azurite-image $AZURITE_TAG"
