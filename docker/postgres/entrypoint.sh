@@ -4,6 +4,8 @@
 # listening on every interface inside the container (the port is published
 # on 127.0.0.1 only by the backend), password auth over TCP.
 set -eu
+# like the official image: a command starting with "postgres" is the server's options
+if [ "${1:-}" = postgres ]; then shift; fi
 : "${PGDATA:=/var/lib/postgresql/data}"
 user="${POSTGRES_USER:-postgres}"
 db="${POSTGRES_DB:-$user}"

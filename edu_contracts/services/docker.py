@@ -35,14 +35,13 @@ from typing import Any
 from edu_contracts.config import EduConfig, PullPolicy
 from edu_contracts.errors import MissingDependencyError, ServiceDiedError, ServiceStartError
 from edu_contracts.services import AzuriteInfo, PostgresInfo, Services
-from edu_contracts.services._process import pid_alive
+from edu_contracts.services._docker_owner import LABEL_OWNER, owner_gone, owner_label
 from edu_contracts.services.azurite import ACCOUNT_NAME
 
 __all__ = [
     "AZURITE_QUEUE_PORT",
     "BUILD_FIX",
     "LABEL",
-    "LABEL_OWNER",
     "LABEL_REUSE",
     "LABEL_RUN",
     "LABEL_SERVICE",
@@ -58,8 +57,6 @@ __all__ = [
     "docker_services",
     "engine_client",
     "ensure_image",
-    "owner_gone",
-    "owner_label",
     "reap_stale_containers",
     "reuse_key",
     "services_of",
@@ -75,7 +72,6 @@ LOCAL_AZURITE_IMAGE = "edu-local/azurite:3.37.0"
 
 LABEL = "org.edu-contracts"
 LABEL_RUN = f"{LABEL}.run-id"
-LABEL_OWNER = f"{LABEL}.owner"  # host/boot id/pid/start ticks of the process that owns it
 LABEL_REUSE = f"{LABEL}.reuse"  # --edu-reuse: the project key; never reaped by owner
 LABEL_SERVICE = f"{LABEL}.service"
 
@@ -144,41 +140,6 @@ def engine_client() -> Any:
         client.close()
         raise _no_engine(str(exc), host) from None
     return client
-
-
-# -- ownership ---------------------------------------------------------------
-def _boot_id() -> str:
-    try:
-        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
-    except OSError:
-        return "-"
-
-
-def _start_ticks(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return "-"
-
-
-def owner_label(pid: int | None = None) -> str:
-    """Who owns a container: enough to prove later that the owner is gone."""
-    pid = os.getpid() if pid is None else pid
-    return f"{socket.gethostname()}/{_boot_id()}/{pid}/{_start_ticks(pid)}"
-
-
-def owner_gone(label: str) -> bool:
-    """True only when it is provable: same host, and another boot or a dead pid."""
-    try:
-        host, boot, pid_text, ticks = label.rsplit("/", 3)
-        pid = int(pid_text)
-    except ValueError:
-        return False  # not a label we wrote: not ours to judge
-    if host != socket.gethostname():
-        return False  # another machine's process: cannot be checked from here
-    if boot != _boot_id():
-        return True
-    return not pid_alive(pid) or (ticks not in ("-", _start_ticks(pid)))
 
 
 def reap_stale_containers(client: Any) -> list[str]:
@@ -311,6 +272,11 @@ def build_containers(
 
     container_cls = container_class()
     postgres = container_cls(config.postgres_image)
+    # a throwaway test server, as the embedded one: durability buys nothing and costs a lot
+    postgres.with_command(
+        "postgres -c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+        "-c max_connections=200"
+    )
     postgres.with_envs(
         POSTGRES_USER="postgres", POSTGRES_PASSWORD=POSTGRES_PASSWORD, POSTGRES_DB="postgres"
     )
@@ -377,7 +343,7 @@ def docker_services(
     config: EduConfig, run_id: str | None = None, rootdir: Path | None = None
 ) -> Iterator[Services]:
     """Both containers for the duration of the block (kept, with ``reuse``, for the next run)."""
-    from edu_contracts.services import _docker_reuse
+    from edu_contracts.services import _docker_reuse, new_run_id
 
     client = engine_client()
     try:
@@ -388,7 +354,7 @@ def docker_services(
             images.append(ryuk)
         for image in images:
             ensure_image(client, image, config.pull_policy)
-        run_id = run_id or os.urandom(4).hex()
+        run_id = run_id or new_run_id()
         if config.reuse:
             key = reuse_key(rootdir or Path.cwd())
             with _docker_reuse.reused(client, config, run_id, key, ryuk is not None) as services:

@@ -15,13 +15,12 @@ from azure.storage.queue import QueueServiceClient
 from edu_contracts.config import EduConfig
 from edu_contracts.errors import ServiceStartError, UnsafeOperationError
 from edu_contracts.services import Services
+from edu_contracts.services._docker_owner import LABEL_OWNER, owner_label
 from edu_contracts.services.docker import (
-    LABEL_OWNER,
     LABEL_SERVICE,
     LOOPBACK,
     docker_services,
     ensure_image,
-    owner_label,
     reap_stale_containers,
 )
 from edu_contracts.services.janitor import DatabaseJanitor

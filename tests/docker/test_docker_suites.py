@@ -61,12 +61,36 @@ def _containers_of(client: Any, run_id: str) -> list[Any]:
     return list(client.containers.list(all=True, filters={"label": f"{LABEL_RUN}={run_id}"}))
 
 
-def test_isolation_and_queues_across_tests(
+KILL_POSTGRES = """
+import docker
+from edu_contracts.testing._state import run_state
+
+def test_4_kill_postgres(edu_session, request):
+    client = docker.from_env()
+    label = "org.edu-contracts.run-id=" + run_state(request.config).run_id
+    [postgres] = client.containers.list(
+        filters={"label": [label, "org.edu-contracts.service=postgres"]})
+    postgres.kill()
+    client.close()
+
+def test_5_the_next_test_fails_at_once_naming_the_dead_container(edu_session):
+    pass
+"""
+
+
+def test_isolation_queues_and_a_killed_container_failing_the_next_test(
     pytester: pytest.Pytester, docker_options: list[str], docker_client: Any
 ) -> None:
-    pytester.makepyfile(test_iso=ISOLATION_AND_QUEUES + RUN_ID)
+    pytester.makepyfile(test_iso=ISOLATION_AND_QUEUES + RUN_ID + KILL_POSTGRES)
+    started = time.monotonic()
     result = pytester.runpytest_subprocess("-q", "-s", *docker_options)
-    assert result.parseoutcomes() == {"passed": 3}, result.stdout.str()
+    output = result.stdout.str()
+    # isolation: 1-3 pass; 4 kills Postgres; 5 errors at once, naming it
+    assert result.parseoutcomes() == {"passed": 4, "errors": 1}, output
+    assert "test_5_the_next_test_fails_at_once" in output
+    assert "ServiceDiedError" in output
+    assert "Postgres container is no longer running" in output
+    assert time.monotonic() - started < 120  # a guard against a hang, not a speed claim
     assert _containers_of(docker_client, _value(result, "RUN")) == []  # removed at the end
 
 
@@ -117,35 +141,6 @@ def test_reuse_keeps_the_containers_for_the_next_run_until_stop(
     assert len(kept) == 2
     assert stopped == 2
     assert docker_client.containers.list(all=True, filters={"label": f"{LABEL_REUSE}={key}"}) == []
-
-
-def test_a_killed_container_fails_the_next_test_at_once(
-    pytester: pytest.Pytester, docker_options: list[str]
-) -> None:
-    pytester.makepyfile(
-        test_kill="""
-import docker
-from edu_contracts.testing._state import run_state
-
-def test_1_kill_postgres(edu_session, request):
-    client = docker.from_env()
-    label = "org.edu-contracts.run-id=" + run_state(request.config).run_id
-    [postgres] = client.containers.list(
-        filters={"label": [label, "org.edu-contracts.service=postgres"]})
-    postgres.kill()
-    client.close()
-
-def test_2_uses_the_database(edu_session):
-    pass
-"""
-    )
-    started = time.monotonic()
-    result = pytester.runpytest_subprocess("-q", *docker_options)
-    output = result.stdout.str()
-    assert result.parseoutcomes() == {"passed": 1, "errors": 1}, output
-    assert "ServiceDiedError" in output
-    assert "Postgres container is no longer running" in output
-    assert time.monotonic() - started < 120  # a guard against a hang, not a speed claim
 
 
 def test_a_sigkilled_run_leaves_no_container_after_the_next_run(

@@ -16,7 +16,7 @@ import pytest
 from edu_contracts.config import EduConfig, resolve
 from edu_contracts.errors import ConfigurationError, ServiceStartError
 from edu_contracts.services import running_services
-from edu_contracts.services.docker import owner_gone, owner_label
+from edu_contracts.services._docker_owner import owner_gone, owner_label
 
 
 def test_images_and_pull_policy_are_configurable_from_every_source() -> None:
