@@ -153,5 +153,7 @@ def run() -> list[BenchTable]:
         "both start Postgres and Azurite at once; the embedded Postgres starts from a cached "
         "initdb'd cluster, the container runs initdb on every start (as the official image does)",
         "the first-test row includes the template migration, the same for both",
+        f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+        "(other work on the machine slows both alike)",
     ]
     return [table]
