@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 started=$SECONDS
 say() { echo "docker-ci: $* ($((SECONDS - started)) s)"; }
 
-dockerd_pid=""
+dockerd_pid="" run_dir=""
 stop_engine() {
     if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2> /dev/null; then
         kill "$dockerd_pid"
@@ -21,6 +21,7 @@ stop_engine() {
         kill -0 "$dockerd_pid" 2> /dev/null && kill -9 "$dockerd_pid"
         say "stopped the dockerd this script started (pid $dockerd_pid)"
     fi
+    if [ -n "$run_dir" ]; then rm -rf "$run_dir"; fi
 }
 trap stop_engine EXIT
 
