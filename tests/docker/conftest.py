@@ -31,12 +31,16 @@ def _engine_problem(config: pytest.Config) -> str | None:
     return config.stash[_NO_ENGINE]
 
 
+def _require_engine(config: pytest.Config) -> None:
+    problem = _engine_problem(config)
+    if problem is not None:
+        pytest.skip(f"needs a Docker engine: {problem}")
+
+
 @pytest.fixture(autouse=True)
 def _needs_engine(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("docker") is not None:
-        problem = _engine_problem(request.config)
-        if problem is not None:
-            pytest.skip(f"needs a Docker engine: {problem}")
+        _require_engine(request.config)
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +65,7 @@ def docker_options(docker_config: EduConfig) -> list[str]:
 @pytest.fixture(scope="session")
 def docker_stack(request: pytest.FixtureRequest, docker_config: EduConfig) -> Iterator[Services]:
     """The docker services: the plugin's own when this run is on docker, else started here."""
+    _require_engine(request.config)  # a session fixture is set up before the autouse check
     if request.getfixturevalue("edu_config").backend == "docker":
         yield request.getfixturevalue("edu_services")
         return
@@ -71,7 +76,8 @@ def docker_stack(request: pytest.FixtureRequest, docker_config: EduConfig) -> It
 
 
 @pytest.fixture
-def docker_client() -> Iterator[Any]:
+def docker_client(request: pytest.FixtureRequest) -> Iterator[Any]:
+    _require_engine(request.config)
     client = engine_client()
     yield client
     client.close()
