@@ -1,4 +1,4 @@
-"""This repo's own sessions: tests, lint, typecheck, contracts, examples, bench.
+"""This repo's own sessions: tests, lint, typecheck, contracts, examples, docker, bench.
 
 Service repos do not copy these; they import ready-made sessions from
 ``edu_contracts.nox``.
@@ -33,6 +33,18 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     session.install("-e", ".[dev]")
     session.run("mypy", "--strict", "edu_contracts")
+
+
+@nox.session(python=PYTHON)
+def docker(session: nox.Session) -> None:
+    """The docker backend against a real engine: images built offline, never pulled.
+
+    Uses the engine that answers (DOCKER_HOST or the default socket); where none
+    does, installs and starts dockerd as CI does (root), and stops it after.
+    Extra arguments go to pytest.
+    """
+    session.install("-e", ".[dev]")
+    session.run("bash", "docker/ci.sh", *session.posargs, external=True)
 
 
 @nox.session(python=PYTHON)

@@ -26,9 +26,11 @@ __all__ = [
     "ASYNC_DRIVERS",
     "BACKENDS",
     "OPTIONS",
+    "PULL_POLICIES",
     "AsyncDriver",
     "Backend",
     "EduConfig",
+    "PullPolicy",
     "read_config",
     "register",
     "resolve",
@@ -38,6 +40,8 @@ Backend = Literal["embedded", "docker", "external"]
 BACKENDS: tuple[Backend, ...] = ("embedded", "docker", "external")
 AsyncDriver = Literal["psycopg", "asyncpg"]
 ASYNC_DRIVERS: tuple[AsyncDriver, ...] = ("psycopg", "asyncpg")
+PullPolicy = Literal["always", "missing", "never"]
+PULL_POLICIES: tuple[PullPolicy, ...] = ("always", "missing", "never")
 
 
 def _bool(value: str) -> bool:
@@ -58,6 +62,12 @@ def _backend(value: str) -> Backend:
 def _async_driver(value: str) -> AsyncDriver:
     if value not in ASYNC_DRIVERS:
         raise ValueError(f"expected one of {', '.join(ASYNC_DRIVERS)}, got {value!r}")
+    return value
+
+
+def _pull_policy(value: str) -> PullPolicy:
+    if value not in PULL_POLICIES:
+        raise ValueError(f"expected one of {', '.join(PULL_POLICIES)}, got {value!r}")
     return value
 
 
@@ -138,6 +148,13 @@ class EduConfig:
     )
     azurite_image: str = _option(
         "mcr.microsoft.com/azure-storage/azurite:3.35.0", _str, "docker backend: Azurite image"
+    )
+    pull_policy: PullPolicy = _option(
+        "missing",
+        _pull_policy,
+        "docker backend: when to pull the images: always, missing (default: pull "
+        "only what is not here) or never (fail, naming the image, if it was not built "
+        "or pulled beforehand; for machines without registry access)",
     )
     reuse: bool = _option(
         False,

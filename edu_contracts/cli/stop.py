@@ -24,8 +24,11 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from edu_contracts.services._docker_reuse import stop_reused_containers
+    from edu_contracts.services.docker import reuse_key
     from edu_contracts.testing.reuse import state_path, stop_all_reused, stop_reused
 
     count = stop_all_reused() if args.all else int(stop_reused(state_path(args.rootdir)))
-    console().print(f"stopped {count} reused service set(s)")
+    containers = stop_reused_containers(None if args.all else reuse_key(args.rootdir))
+    console().print(f"stopped {count} reused service set(s) and {containers} container(s)")
     return EXIT_OK

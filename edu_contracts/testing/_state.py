@@ -52,6 +52,10 @@ class RunState:
                 from edu_contracts.testing.reuse import reused_services
 
                 context = reused_services(self.config, self.rootdir)
+            elif self.config.backend == "docker":  # containers labelled with this run's id
+                from edu_contracts.services.docker import docker_services
+
+                context = docker_services(self.config, self.run_id, self.rootdir)
             else:
                 from edu_contracts.services import running_services
 
@@ -74,7 +78,12 @@ class RunState:
         if self.config.backend == "embedded" and not self.config.reuse:
             self.services().prestart(postgres=postgres, azurite=azurite)
         else:
-            self.services()  # reuse, docker, external: reach them now
+            from edu_contracts.errors import ServiceError
+
+            # not here, where pytest would print an INTERNALERROR traceback: the first
+            # fixture that needs the services raises the error again, as a test error
+            with contextlib.suppress(ServiceError):
+                self.services()  # reuse, docker, external: reach them now
 
     @property
     def _throwaway_cluster(self) -> bool:

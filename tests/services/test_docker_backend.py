@@ -1,81 +1,87 @@
-"""The docker backend: what can be checked without an engine, and the rest marked.
+"""The docker backend without an engine: options, ownership proofs, the no-engine error.
 
-No Docker engine runs on this project's machines, so the container start is
-covered by a test marked ``docker`` that skips (with that reason) where
-``docker info`` fails; the wiring, image names and the error are tested here.
+Everything that needs a running engine lives in ``tests/docker`` (marked
+``docker``); these tests run everywhere.
 """
 
 from __future__ import annotations
 
-import gc
-import shutil
+import socket
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from edu_contracts.config import EduConfig, resolve
-from edu_contracts.errors import ServiceStartError
+from edu_contracts.errors import ConfigurationError, ServiceStartError
 from edu_contracts.services import running_services
-from edu_contracts.services.docker import AZURITE_QUEUE_PORT, container_classes
+from edu_contracts.services._docker_owner import owner_gone, owner_label
 
 
-def _docker_engine_available() -> bool:
-    if shutil.which("docker") is None:
-        return False
-    return subprocess.run(["docker", "info"], capture_output=True).returncode == 0
-
-
-def test_images_are_configurable_from_every_source() -> None:
+def test_images_and_pull_policy_are_configurable_from_every_source() -> None:
     config = resolve(
-        {"backend": "docker"},
-        {"EDU_POSTGRES_IMAGE": "pgvector/pgvector:pg18"},
+        {"backend": "docker", "pull_policy": "never"},
+        {"EDU_POSTGRES_IMAGE": "pgvector/pgvector:pg18", "EDU_PULL_POLICY": "always"},
         {"azurite_image": "mcr.microsoft.com/azure-storage/azurite:3.37.0"},
     )
     assert config.backend == "docker"
+    assert config.pull_policy == "never"  # the command line wins over the environment
     assert config.postgres_image == "pgvector/pgvector:pg18"
     assert config.azurite_image.endswith("azurite:3.37.0")
+    assert resolve({}, {"EDU_PULL_POLICY": "always"}, {}).pull_policy == "always"
+    assert resolve({}, {}, {"pull_policy": "never"}).pull_policy == "never"
 
 
-def test_default_images_are_pgvector_and_azurite() -> None:
+def test_an_unknown_pull_policy_names_the_source_and_the_choices() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        resolve({}, {"EDU_PULL_POLICY": "sometimes"}, {})
+    assert "environment EDU_PULL_POLICY" in str(info.value.where)
+    assert "always, missing, never" in info.value.message
+
+
+def test_defaults_are_the_public_images_pulled_when_missing() -> None:
     config = EduConfig(backend="docker")
     assert config.postgres_image.startswith("pgvector/pgvector:")
     assert config.azurite_image.startswith("mcr.microsoft.com/azure-storage/azurite:")
+    assert config.pull_policy == "missing"
 
 
-def test_testcontainers_classes_resolve() -> None:
-    postgres_cls, azurite_cls = container_classes()
-    assert postgres_cls.__name__ == "PostgresContainer"
-    assert azurite_cls.__name__ == "AzuriteContainer"
-    assert AZURITE_QUEUE_PORT == 10001
+def test_this_process_owns_its_label_and_a_finished_process_does_not() -> None:
+    assert not owner_gone(owner_label())
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert owner_gone(owner_label(int(finished.stdout)))
 
 
-@pytest.mark.skipif(_docker_engine_available(), reason="a Docker engine is running here")
-# docker-py leaks the socket of its failed version probe; collect it inside this test
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
-def test_without_an_engine_the_error_says_what_to_do() -> None:
+def test_a_reused_pid_is_not_mistaken_for_the_owner() -> None:
+    host, boot, pid, _ticks = owner_label().rsplit("/", 3)
+    assert owner_gone(f"{host}/{boot}/{pid}/1")  # same pid, another start time
+
+
+def test_other_hosts_and_foreign_labels_are_never_judged_gone() -> None:
+    _host, boot, _pid, ticks = owner_label().rsplit("/", 3)
+    assert not owner_gone(f"not-{socket.gethostname()}/{boot}/999999/{ticks}")
+    assert not owner_gone("whatever")
+    assert not owner_gone("")
+
+
+def test_another_boot_means_the_owner_is_gone() -> None:
+    host, _boot, pid, ticks = owner_label().rsplit("/", 3)
+    assert owner_gone(f"{host}/another-boot/{pid}/{ticks}")
+
+
+def test_without_an_engine_the_error_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path / 'no-engine.sock'}")
     with pytest.raises(ServiceStartError) as info, running_services(EduConfig(backend="docker")):
         pass
-    message, where, fix = info.value.message, str(info.value.where), str(info.value.fix)
-    info.value.__cause__ = None
-    del info
-    gc.collect()
-    assert "docker backend could not start" in message
-    assert "pgvector/pgvector" in where
-    assert "--edu-backend=embedded" in fix
-
-
-@pytest.mark.docker
-@pytest.mark.skipif(
-    not _docker_engine_available(), reason="needs a Docker engine (docker info fails here)"
-)
-def test_docker_backend_serves_postgres_with_pgvector_and_azurite() -> None:  # pragma: no cover
-    import psycopg
-    from azure.storage.queue import QueueServiceClient
-
-    with running_services(EduConfig(backend="docker")) as services:
-        with psycopg.connect(services.postgres.libpq_url()) as conn:
-            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-        client = QueueServiceClient.from_connection_string(services.azurite.connection_string)
-        client.create_queue("edu-docker-probe")
-        client.delete_queue("edu-docker-probe")
+    assert "found no Docker engine" in info.value.message
+    assert "no-engine.sock" in str(info.value.where)
+    assert "--edu-backend=embedded" in str(info.value.fix)
+    assert info.value.__cause__ is None  # no docker-py traceback under ours
