@@ -14,6 +14,7 @@ import random
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -37,8 +38,8 @@ SCRIPT = Path(__file__).with_name("_crash_consumer.py")
 def _messages() -> list[DocumentProcessingMessage]:
     rng = random.Random(11)
 
-    def uid() -> str:
-        return f"{rng.getrandbits(128):032x}"
+    def uid() -> str:  # the contract's UUID form (8-4-4-4-12), as the strict codec demands
+        return str(uuid.UUID(int=rng.getrandbits(128)))
 
     return [
         DocumentProcessingMessage(
