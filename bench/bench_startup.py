@@ -67,8 +67,6 @@ def pytest_runtest_logfinish(nodeid, location):
 
 def _build_venv() -> Path:
     """A venv with the wheel of this tree installed non-editable, kept by wheel hash."""
-    from edu_contracts._cache import cache_dir
-
     dist = Path(tempfile.mkdtemp(prefix="edu-bench-dist-"))
     try:
         subprocess.run(
@@ -79,7 +77,11 @@ def _build_venv() -> Path:
         )
         (wheel,) = dist.glob("*.whl")
         digest = hashlib.sha256(wheel.read_bytes()).hexdigest()[:12]
-        venv = cache_dir() / "bench" / f"venv-{digest}"
+        # outside the per-user cache: as root, Postgres runs as its own user and
+        # must reach the venv's binaries (root's home is private)
+        venv = Path(tempfile.gettempdir()) / "edu-bench-venvs" / f"venv-{digest}"
+        venv.parent.mkdir(exist_ok=True)
+        venv.parent.chmod(0o755)
         if not (venv / "ok").exists():
             shutil.rmtree(venv, ignore_errors=True)
             for old in venv.parent.glob("venv-*") if venv.parent.exists() else []:

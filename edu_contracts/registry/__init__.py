@@ -6,44 +6,18 @@ Releases ship inside the package (``edu_contracts/contracts/<version>/``), so
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+# Imported eagerly on purpose: ``check`` and ``release`` are both submodules
+# and functions, and a lazy attribute would lose to the submodule the import
+# system binds on the package. None of these pull in SQLAlchemy.
+from edu_contracts.registry.check import CURRENT, check, diff
+from edu_contracts.registry.config import DEFAULT_MODES, mode_for
+from edu_contracts.registry.export import contract_files, golden_examples
+from edu_contracts.registry.lock import LockProblem, verify_lock
+from edu_contracts.registry.release import ReleaseResult, release
 from edu_contracts.registry.store import PACKAGED_CONTRACTS, ContractStore, default_store
 from edu_contracts.registry.versions import Version, parse_version
-
-if TYPE_CHECKING:
-    from edu_contracts.registry.check import CURRENT, check, diff
-    from edu_contracts.registry.config import DEFAULT_MODES, mode_for
-    from edu_contracts.registry.export import contract_files, golden_examples
-    from edu_contracts.registry.lock import LockProblem, verify_lock
-    from edu_contracts.registry.release import ReleaseResult, release
-
-# Loaded on first use (PEP 562): `lock --verify` needs the store and the lock,
-# not the compatibility engine and the table rules that `check` brings.
-_LAZY = {
-    "CURRENT": "check",
-    "check": "check",
-    "diff": "check",
-    "DEFAULT_MODES": "config",
-    "mode_for": "config",
-    "contract_files": "export",
-    "golden_examples": "export",
-    "LockProblem": "lock",
-    "verify_lock": "lock",
-    "ReleaseResult": "release",
-    "release": "release",
-}
-
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
 
 __all__ = [
     "CURRENT",

@@ -13,18 +13,33 @@ in parallel, when the block ends.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import secrets
 import threading
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from edu_contracts.config import EduConfig
 from edu_contracts.errors import ServiceStartError
-from edu_contracts.services.azurite import AzuriteInfo
-from edu_contracts.services.postgres import PostgresInfo
 
 if TYPE_CHECKING:
     from edu_contracts.services._process import ManagedProcess
+    from edu_contracts.services.azurite import AzuriteInfo
+    from edu_contracts.services.postgres import PostgresInfo
+
+# Loaded on first use (PEP 562): the pytest plugin makes a run id at start-up
+# and must not pay for the service modules (filelock, subprocess plumbing).
+_LAZY = {"AzuriteInfo": "azurite", "PostgresInfo": "postgres"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["AzuriteInfo", "PostgresInfo", "Services", "new_run_id", "running_services"]
 

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from edu_contracts.config import EduConfig
-from edu_contracts.services import new_run_id
 
 if TYPE_CHECKING:
     from edu_contracts.services import Services
@@ -28,6 +27,16 @@ __all__ = ["STATE_KEY", "TEMPLATE_LABEL", "WORKERINPUT_KEY", "RunState", "run_st
 
 
 WORKERINPUT_KEY = "edu_contracts"
+
+
+def _new_run_id() -> str:
+    # imported on use: the services package (filelock, subprocess plumbing) is
+    # not needed by a run that uses no fixture, and the plugin imports this module
+    from edu_contracts.services import new_run_id
+
+    return new_run_id()
+
+
 TEMPLATE_LABEL = "template"
 
 
@@ -36,7 +45,7 @@ class RunState:
     """Everything one pytest process knows about this run's services."""
 
     config: EduConfig
-    run_id: str = field(default_factory=new_run_id)
+    run_id: str = field(default_factory=lambda: _new_run_id())
     worker_id: str = "main"
     _services: Services | None = None
     _template: str | None = None

@@ -157,3 +157,15 @@ def test_cached_code_files_equal_fresh_ones_and_follow_the_sources(
     message = copy / "schemas" / "queue.py"
     message.write_text(message.read_text() + "\n# a changed message\n")
     assert _cache.source_key(_code_cache._SOURCES, _code_cache._LIBRARIES, package=copy) != key
+
+
+def test_the_package_functions_win_over_their_submodules_of_the_same_name() -> None:
+    # `check` and `release` are both submodules and functions: whatever was
+    # imported first, the package attribute must stay the function
+    import importlib
+
+    for name in ("check", "release"):
+        importlib.import_module(f"edu_contracts.registry.{name}")
+        from edu_contracts import registry
+
+        assert callable(getattr(registry, name)), name
