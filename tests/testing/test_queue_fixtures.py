@@ -116,7 +116,19 @@ def external(edu_services: Services) -> list[str]:
 
 
 def test_async_queue_suite_under_anyio(pytester: pytest.Pytester, external: list[str]) -> None:
-    pytester.makepyfile(test_aq=ASYNC_SUITE)
+    pytester.makepyfile(test_aq=ASYNC_SUITE.replace("MARK", "anyio"))
+    pytester.makeini("[pytest]\nfilterwarnings = error\n")
+    result = pytester.runpytest_subprocess("-q", *external)
+    assert _outcomes(result) == {"passed": 4}, result.stdout.str()
+
+
+def test_async_queue_suite_under_pytest_asyncio_strict_mode(
+    pytester: pytest.Pytester, external: list[str]
+) -> None:
+    pytest.importorskip(
+        "pytest_asyncio", reason="pytest-asyncio is not installed here (this repo uses anyio)"
+    )
+    pytester.makepyfile(test_aq=ASYNC_SUITE.replace("MARK", "asyncio"))
     pytester.makeini(
         "[pytest]\nfilterwarnings = error\nasyncio_default_fixture_loop_scope = function\n"
     )
