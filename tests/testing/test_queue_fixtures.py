@@ -9,6 +9,7 @@ marks them so ``can-i-deploy`` fails.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 
 import pytest
@@ -117,7 +118,10 @@ def external(edu_services: Services) -> list[str]:
 
 def test_async_queue_suite_under_anyio(pytester: pytest.Pytester, external: list[str]) -> None:
     pytester.makepyfile(test_aq=ASYNC_SUITE.replace("MARK", "anyio"))
-    pytester.makeini("[pytest]\nfilterwarnings = error\n")
+    ini = "[pytest]\nfilterwarnings = error\n"
+    if importlib.util.find_spec("pytest_asyncio"):  # installed: it insists on the setting
+        ini += "asyncio_default_fixture_loop_scope = function\n"
+    pytester.makeini(ini)
     result = pytester.runpytest_subprocess("-q", *external)
     assert _outcomes(result) == {"passed": 4}, result.stdout.str()
 
