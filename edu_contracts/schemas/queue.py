@@ -118,10 +118,22 @@ class _WireFormat:
     """Annotation: JSON text must match the schema's ``format`` before it is parsed.
 
     Python input may also be an instance of ``kind`` (a ``UUID``, a
-    ``datetime``); the JSON Schema stays ``{"type": "string", "format": ...}``.
+    ``datetime``); with ``lax_python`` any string the type's own parser takes
+    (``uuid.UUID("...hex...")``) is accepted from Python code, since it is
+    written out canonically. The JSON Schema stays ``{"type": "string",
+    "format": ...}``.
     """
 
-    def __init__(self, text: CoreSchema, json_format: str, kind: type, expected: str) -> None:
+    def __init__(
+        self,
+        text: CoreSchema,
+        json_format: str,
+        kind: type,
+        expected: str,
+        *,
+        lax_python: bool = False,
+    ) -> None:
+        self._lax_python = lax_python
         self._text = text
         self._format = json_format
         self._kind = kind
@@ -138,7 +150,9 @@ class _WireFormat:
             json_schema=cs.chain_schema(
                 [cs.custom_error_schema(text, kind, custom_error_message=message), inner]
             ),
-            python_schema=cs.chain_schema(
+            python_schema=inner
+            if self._lax_python
+            else cs.chain_schema(
                 [
                     cs.union_schema(
                         [cs.is_instance_schema(self._kind), text],
@@ -194,7 +208,9 @@ def _integer_message(schema: CoreSchema) -> str:
 
 WireUUID = Annotated[
     uuid.UUID,
-    _WireFormat(_UUID_TEXT, "uuid", uuid.UUID, "a UUID string of 8-4-4-4-12 hex digits"),
+    _WireFormat(
+        _UUID_TEXT, "uuid", uuid.UUID, "a UUID string of 8-4-4-4-12 hex digits", lax_python=True
+    ),
 ]
 """A UUID as the contract says: ``format: uuid``, hyphenated, nothing else."""
 

@@ -24,3 +24,9 @@ def inner_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("EDU_") and key != CACHE_ENV:
             monkeypatch.delenv(key)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests run on asyncio (the SDK's aio transport is aiohttp, asyncio only)."""
+    return "asyncio"

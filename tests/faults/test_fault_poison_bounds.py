@@ -85,7 +85,7 @@ def test_the_freezing_message_is_poisoned_by_the_sync_queue(
             queue.delete()
 
 
-@pytest.mark.asyncio
+@pytest.mark.anyio
 async def test_the_freezing_message_is_poisoned_by_the_async_queue(
     edu_azurite: AzuriteInfo, queue_name: str
 ) -> None:

@@ -26,3 +26,9 @@ def task_queue(edu_azurite: AzuriteInfo, queue_name: str) -> Iterator[TaskQueue]
     yield queue
     queue.delete()
     queue.close()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests run on asyncio (the SDK's aio transport is aiohttp, asyncio only)."""
+    return "asyncio"

@@ -13,7 +13,6 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 from _queue_samples import all_samples, sample_message
 from azure.storage.queue import QueueClient
 
@@ -33,7 +32,7 @@ from edu_contracts.queue import (
 from edu_contracts.schemas.queue import TASK_TYPES
 from edu_contracts.services import AzuriteInfo
 
-pytestmark = pytest.mark.asyncio
+pytestmark = pytest.mark.anyio
 
 _HOSTILE = [
     "not base64!",
@@ -47,7 +46,7 @@ _HOSTILE = [
 ]
 
 
-@pytest_asyncio.fixture
+@pytest.fixture
 async def aqueue(edu_azurite: AzuriteInfo, queue_name: str) -> AsyncIterator[AsyncTaskQueue]:
     queue = AsyncTaskQueue.from_connection_string(
         edu_azurite.connection_string, queue_name, max_dequeue_count=2

@@ -1,7 +1,7 @@
 """edu_async_queue and edu_queue from the outside: suites run in a fresh pytest.
 
-The async suite runs under pytest-asyncio's default (strict) mode and under
-anyio's plugin; the undecodable-output suites show that a producer putting
+The async suite runs under anyio's plugin and, where it is installed, under
+pytest-asyncio's default (strict) mode; the undecodable-output suites show that a producer putting
 garbage on its queue fails its test at teardown (sync and async), that
 ``expect`` lists such messages with their errors, and that the recording
 marks them so ``can-i-deploy`` fails.
@@ -9,6 +9,7 @@ marks them so ``can-i-deploy`` fails.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 
 import pytest
@@ -28,12 +29,16 @@ from edu_contracts.schemas.queue import DocumentProcessingMessage, QuizGeneratio
 def _message():
     return DocumentProcessingMessage.of(
         document_id=uuid.uuid4(), project_id=uuid.uuid4(), user_id=uuid.uuid4())
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
 """
 
 ASYNC_SUITE = (
     HEADER
     + """
-@pytest.mark.asyncio
+@pytest.mark.MARK
 async def test_1_send_expect_receive_ack(edu_async_queue):
     sent = await edu_async_queue.send(_message())
     found = await edu_async_queue.expect(
@@ -43,7 +48,7 @@ async def test_1_send_expect_receive_ack(edu_async_queue):
     await edu_async_queue.ack(task)
     assert await edu_async_queue.messages() == []
 
-@pytest.mark.asyncio
+@pytest.mark.MARK
 async def test_2_own_empty_queue_and_code_under_test_reaches_it(edu_async_queue):
     assert await edu_async_queue.messages() == []
     # the application's own aio client, from the fixture's name and connection string
@@ -53,7 +58,7 @@ async def test_2_own_empty_queue_and_code_under_test_reaches_it(edu_async_queue)
         await app_queue.send_many([_message(), _message()])
     assert len(await edu_async_queue.messages()) == 2
 
-@pytest.mark.asyncio
+@pytest.mark.MARK
 async def test_3_send_raw_is_the_tests_own_garbage_and_is_poisoned(edu_async_queue):
     await edu_async_queue.send_raw("not base64 json")
     result = await edu_async_queue.receive()
@@ -63,10 +68,6 @@ async def test_3_send_raw_is_the_tests_own_garbage_and_is_poisoned(edu_async_que
     (record,) = await edu_async_queue.poisoned()
     assert record.raw_text == "not base64 json"
     assert edu_async_queue.poison_name == edu_async_queue.name + "-poison"
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
 
 @pytest.mark.anyio
 async def test_4_under_anyio(edu_async_queue):
@@ -83,7 +84,7 @@ def test_sync_producer_sends_garbage(edu_queue):
     own.send_message("this is not base64 JSON")  # the buggy code under test
     own.close()
 
-@pytest.mark.asyncio
+@pytest.mark.MARK
 async def test_async_producer_sends_garbage(edu_async_queue):
     body = '{"type": "quiz_generation", "data": {"count": "5"}}'
     async with AioClient.from_connection_string(
@@ -91,7 +92,7 @@ async def test_async_producer_sends_garbage(edu_async_queue):
     ) as own:
         await own.send_message(base64.b64encode(body.encode()).decode())
 
-@pytest.mark.asyncio
+@pytest.mark.MARK
 async def test_expect_lists_undecodable_messages(edu_async_queue):
     async with AioClient.from_connection_string(
         edu_async_queue.connection_string, edu_async_queue.name
@@ -115,10 +116,23 @@ def external(edu_services: Services) -> list[str]:
     ]
 
 
-def test_async_queue_suite_under_pytest_asyncio_and_anyio(
+def test_async_queue_suite_under_anyio(pytester: pytest.Pytester, external: list[str]) -> None:
+    pytester.makepyfile(test_aq=ASYNC_SUITE.replace("MARK", "anyio"))
+    ini = "[pytest]\nfilterwarnings = error\n"
+    if importlib.util.find_spec("pytest_asyncio"):  # installed: it insists on the setting
+        ini += "asyncio_default_fixture_loop_scope = function\n"
+    pytester.makeini(ini)
+    result = pytester.runpytest_subprocess("-q", *external)
+    assert _outcomes(result) == {"passed": 4}, result.stdout.str()
+
+
+def test_async_queue_suite_under_pytest_asyncio_strict_mode(
     pytester: pytest.Pytester, external: list[str]
 ) -> None:
-    pytester.makepyfile(test_aq=ASYNC_SUITE)
+    pytest.importorskip(
+        "pytest_asyncio", reason="pytest-asyncio is not installed here (this repo uses anyio)"
+    )
+    pytester.makepyfile(test_aq=ASYNC_SUITE.replace("MARK", "asyncio"))
     pytester.makeini(
         "[pytest]\nfilterwarnings = error\nasyncio_default_fixture_loop_scope = function\n"
     )
@@ -129,8 +143,7 @@ def test_async_queue_suite_under_pytest_asyncio_and_anyio(
 def test_undecodable_producer_output_fails_at_teardown_and_in_can_i_deploy(
     pytester: pytest.Pytester, external: list[str]
 ) -> None:
-    pytester.makepyfile(test_garbage=GARBAGE_SUITE)
-    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makepyfile(test_garbage=GARBAGE_SUITE.replace("MARK", "anyio"))
     record = pytester.path / "messages.jsonl"
     result = pytester.runpytest_subprocess("-q", f"--edu-record={record}", *external)
     out = result.stdout.str()

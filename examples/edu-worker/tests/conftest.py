@@ -1,6 +1,6 @@
 """edu-worker's test wiring: uploads on disk, everything else from the plugin.
 
-``edu_session`` and ``edu_queue`` are the edu-contracts plugin's: real
+``edu_session`` and ``edu_async_queue`` are the edu-contracts plugin's: real
 Postgres (pgvector) in a rolled-back transaction and a real Azurite queue
 of this test's own. The only thing the plugin cannot know is where edu-api
 keeps uploaded files, so ``upload`` writes one where the worker reads it
@@ -19,6 +19,12 @@ import pytest
 from edu_contracts.db.models import Document
 
 from edu_worker.sources import LocalDocumentStore
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """The worker is async on asyncio (the queue SDK's aio transport is aiohttp)."""
+    return "asyncio"
 
 
 @pytest.fixture

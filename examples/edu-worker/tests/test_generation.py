@@ -1,5 +1,4 @@
 import pytest
-import pytest_asyncio
 from edu_contracts.db.models import FlashcardGroup, Quiz
 from edu_contracts.schemas.queue import (
     FlashcardGenerationData,
@@ -10,14 +9,14 @@ from edu_contracts.schemas.queue import (
 
 from edu_worker import run_worker_once
 
-pytestmark = pytest.mark.asyncio
+pytestmark = pytest.mark.anyio
 
 TEXT = """The mitochondrion produces most of the cell's energy. Ribosomes assemble proteins.
 The nucleus stores the genetic information. Lysosomes digest worn-out organelles.
 """
 
 
-@pytest_asyncio.fixture
+@pytest.fixture
 async def ready_document(upload, edu_factories, edu_async_queue, edu_session, document_store):
     doc = upload(TEXT)
     await edu_async_queue.send(edu_factories.task("document_processing", document=doc))

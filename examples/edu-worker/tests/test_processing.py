@@ -1,11 +1,10 @@
 import pytest
-import pytest_asyncio
 from edu_contracts.db.search import nearest_segments
 from edu_contracts.schemas.queue import DocumentProcessingData, DocumentProcessingMessage
 
 from edu_worker import HashEmbedder, run_worker_once
 
-pytestmark = pytest.mark.asyncio
+pytestmark = pytest.mark.anyio
 
 TEXT = """Photosynthesis turns light into chemical energy. It happens in the chloroplasts.
 
@@ -15,7 +14,7 @@ The Calvin cycle fixes carbon dioxide into sugar. It needs the ATP made by the l
 """
 
 
-@pytest_asyncio.fixture
+@pytest.fixture
 async def processed(upload, edu_factories, edu_async_queue, edu_session, document_store):
     doc = upload(TEXT)
     await edu_async_queue.send(edu_factories.task("document_processing", document=doc))

@@ -28,7 +28,7 @@ from edu_contracts.schemas.queue import DocumentProcessingMessage
 
 from edu_worker import run_worker_once
 
-pytestmark = pytest.mark.asyncio
+pytestmark = pytest.mark.anyio
 
 TEXT = """Osmosis moves water across a membrane towards the higher solute concentration.
 Diffusion spreads particles from high to low concentration without energy.

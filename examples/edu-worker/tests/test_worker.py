@@ -7,7 +7,7 @@ from edu_contracts.queue import AsyncTaskQueue, PoisonReason
 
 from edu_worker import HashEmbedder, run_worker_once
 
-pytestmark = pytest.mark.asyncio
+pytestmark = pytest.mark.anyio
 
 TEXT = "Enzymes speed up reactions. They are not used up."
 
