@@ -17,7 +17,7 @@ to get subtly wrong:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from types import TracebackType
 from typing import Any, Final, Self
@@ -131,14 +131,17 @@ class TaskQueue:
         """The underlying SDK client, for what this wrapper does not cover."""
         return self._client
 
-    def create(self) -> bool:
+    def create(self, metadata: Mapping[str, str] | None = None) -> bool:
         """Create the queue if missing; True if this call created it.
 
         Only a queue created here may later be cleared or deleted by this object.
+        ``metadata`` (an ownership marker) is set in the same request, and also
+        on the poison queue when one is created.
         """
+        self._metadata = dict(metadata or {})
         with azure_errors("create the queue", self._name, self._endpoint):
             try:
-                self._client.create_queue()
+                self._client.create_queue(metadata=self._metadata or None)
             except ResourceExistsError:
                 return False
         self._created.add(self._name)
@@ -396,7 +399,7 @@ class TaskQueue:
                 self._poison.send_message(text)
             except ResourceNotFoundError:
                 try:
-                    self._poison.create_queue()
+                    self._poison.create_queue(metadata=getattr(self, "_metadata", None) or None)
                     self._created.add(self.poison_name)
                 except ResourceExistsError:
                     pass

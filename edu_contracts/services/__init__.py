@@ -35,6 +35,13 @@ class Services:
     backend: str
     _liveness: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
+    def secrets(self) -> tuple[str, ...]:
+        """Credentials of both services, for scrubbing text shown to people."""
+        return self.postgres.secrets() + self.azurite.secrets()
+
+    def __repr__(self) -> str:  # both infos mask their credentials
+        return f"Services({self.backend!r}, {self.postgres!r}, {self.azurite!r})"
+
     def check_alive(self) -> None:
         """Raise ``ServiceDiedError`` naming the service (and its log) if one died."""
         for check in self._liveness:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ class RunState:
     _janitor: DatabaseJanitor | None = None
     owns_services: bool = True
     rootdir: Path = field(default_factory=Path.cwd)
+    owner_pid: int = field(default_factory=os.getpid)  # the run's main process, for markers
 
     # -- services -----------------------------------------------------------
     def services(self) -> Services:
@@ -57,13 +59,44 @@ class RunState:
 
                 context = running_services(self.config)
             self._services = self._stack.enter_context(context)
+            if self.owns_services and (self.config.reuse or self.config.backend == "external"):
+                self._reap(self._services)
         return self._services
+
+    def _reap(self, services: Services) -> None:
+        """Remove what killed runs of ours left on servers that outlive runs."""
+        from edu_contracts.services.reaper import reap
+
+        reaped = reap(services)
+        if reaped:
+            print(
+                f"edu-contracts: removed {len(reaped.databases)} database(s) and "
+                f"{len(reaped.queues)} queue(s) left by killed runs: "
+                f"{', '.join(reaped.databases + reaped.queues)}",
+                file=sys.stderr,
+            )
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every credential this run knows, for scrubbing reports."""
+        known = self.config.secrets()
+        if self._services is not None:
+            known += self._services.secrets()
+        return known
+
+    def queue_metadata(self, name: str) -> dict[str, str]:
+        """Metadata that proves a queue ours, set when it is created."""
+        from edu_contracts.services.ownership import METADATA_KEY, Marker
+
+        marker = Marker.for_this_process("run", name, self.run_id, pid=self.owner_pid)
+        return {METADATA_KEY: marker.render()}
 
     def janitor(self) -> DatabaseJanitor:
         if self._janitor is None:
             from edu_contracts.services.janitor import DatabaseJanitor
 
-            self._janitor = DatabaseJanitor(self.services().postgres, self.run_id)
+            self._janitor = DatabaseJanitor(
+                self.services().postgres, self.run_id, owner_pid=self.owner_pid
+            )
             self._stack.callback(self._drop_databases)
         return self._janitor
 
@@ -84,34 +117,9 @@ class RunState:
 
     def _reused_template(self) -> str:
         """The template for the current schema hash; built once, kept across runs."""
-        import psycopg
+        from edu_contracts.testing.reuse import reused_template
 
-        from edu_contracts.db.migrate import upgrade
-        from edu_contracts.services.janitor import DatabaseJanitor
-        from edu_contracts.testing.reuse import TEMPLATE_RUN_ID, schema_hash
-
-        keeper = DatabaseJanitor(self.services().postgres, TEMPLATE_RUN_ID)
-        name = keeper.name(schema_hash())
-        with psycopg.connect(keeper.server.libpq_url(), autocommit=True) as conn:
-            existing = [
-                row[0]
-                for row in conn.execute(
-                    "SELECT datname FROM pg_database WHERE datname LIKE %s",
-                    (keeper.prefix.replace("_", r"\_") + "%",),
-                )
-            ]
-        for stale in existing:
-            if stale != name:
-                keeper.drop(stale)  # an older schema's template: never reuse it
-        if name not in existing:
-            url = keeper.create(schema_hash())
-            try:
-                upgrade(url)
-            except BaseException:
-                keeper.drop(name)
-                raise
-            keeper.mark_template(name)
-        return name
+        return reused_template(self.services().postgres, self.rootdir, self.owner_pid)
 
     def worker_database(self) -> str:
         """URL of this worker's migrated database, cloned from the template."""
@@ -144,6 +152,7 @@ class RunState:
         return json.dumps(
             {
                 "run_id": self.run_id,
+                "owner_pid": self.owner_pid,
                 "template": template,
                 "backend": services.backend,
                 "postgres": vars(services.postgres),
@@ -156,7 +165,12 @@ class RunState:
         from edu_contracts.services import AzuriteInfo, PostgresInfo, Services
 
         data: dict[str, Any] = json.loads(raw)
-        state = cls(config=config, run_id=data["run_id"], worker_id=worker_id)
+        state = cls(
+            config=config,
+            run_id=data["run_id"],
+            worker_id=worker_id,
+            owner_pid=data.get("owner_pid", os.getpid()),
+        )
         state._services = Services(
             PostgresInfo(**data["postgres"]), AzuriteInfo(**data["azurite"]), data["backend"]
         )

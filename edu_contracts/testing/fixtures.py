@@ -184,7 +184,7 @@ def edu_queue(
         initial_backoff=0.2,
         increment_base=2,
     )
-    tasks.create()
+    tasks.create(metadata=state.queue_metadata(name))
     queue = EduQueue(
         tasks,
         contract_version=edu_config.contract_version,

@@ -9,6 +9,7 @@ Services start on first use of a fixture, never at import or configure time
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +30,7 @@ from edu_contracts.testing.fixtures import (
     edu_session,
     edu_sessionmaker,
 )
+from edu_contracts.testing.redact import SecretScrubber
 
 __all__ = [
     "edu_azurite",
@@ -66,10 +68,21 @@ def pytest_configure(config: pytest.Config) -> None:
     else:
         state = RunState(config=settings, rootdir=config.rootpath)
         if settings.record is not None:
-            # one run, one recording: a stale file would replay old messages
-            settings.record.parent.mkdir(parents=True, exist_ok=True)
-            settings.record.write_text("")
+            _start_recording(settings.record, state.run_id)
     config.stash[STATE_KEY] = state
+    config.pluginmanager.register(SecretScrubber(config), "edu-contracts-secret-scrubber")
+
+
+def _start_recording(path: Path, run_id: str) -> None:
+    """One run, one recording (a stale file would replay old messages); a file
+    that is not a recording of ours is refused, never emptied."""
+    from edu_contracts.errors import UnsafeOperationError
+    from edu_contracts.workflows.recording import start_recording
+
+    try:
+        start_recording(path, run_id)
+    except UnsafeOperationError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -79,6 +79,70 @@ def schema_hash() -> str:
     return digest.hexdigest()[:16]
 
 
+def template_label() -> str:
+    """The reused template's label: schema hash and owner key id.
+
+    The key id keeps two users' templates on one shared server apart even
+    when their schemas are the same (a name clash would otherwise make one
+    clone the other's database).
+    """
+    from edu_contracts.services.ownership import owner_key_id
+
+    return f"{schema_hash()}_{owner_key_id()}"
+
+
+def reused_template(server: PostgresInfo, rootdir: Path, owner_pid: int) -> str:
+    """The migrated template for the current schema on ``server``, built if missing.
+
+    Concurrent runs wait for one build (an advisory lock on the name). Older
+    templates are dropped only when their marker proves them this project's;
+    a half-built one (its builder was killed) is rebuilt.
+    """
+    from edu_contracts.db.migrate import upgrade
+    from edu_contracts.errors import UnsafeOperationError
+    from edu_contracts.services.janitor import DatabaseJanitor
+    from edu_contracts.services.ownership import Marker
+
+    project = project_key(rootdir)
+    keeper = DatabaseJanitor(
+        server, TEMPLATE_RUN_ID, kind="template", project=project, owner_pid=owner_pid
+    )
+    label = template_label()
+    name = keeper.name(label)
+    with keeper.admin() as lock:
+        lock.execute("SELECT pg_advisory_lock(hashtext(%s))", (name,))
+        try:
+            markers = keeper.markers()
+            for other, comment in markers.items():
+                marker = Marker.verify(comment, other)
+                if other == name or marker is None or marker.kind != "template":
+                    continue
+                if marker.project == project and (marker.state == "ready" or marker.owner_gone()):
+                    keeper.force_drop_proven(other)  # this project's older schema
+            if name in markers:
+                marker = Marker.verify(markers[name], name)
+                if marker is None:
+                    raise UnsafeOperationError(
+                        f"database {name!r} exists but nothing proves this toolkit created it",
+                        where=f"{server.host}:{server.port}",
+                        fix="drop or rename it yourself if it is not needed; edu-contracts "
+                        "never drops a database without its ownership marker",
+                    )
+                if marker.state == "ready":
+                    return name
+                keeper.force_drop_proven(name)  # half-built: its builder died mid-way
+            url = keeper.create(label)
+            try:
+                upgrade(url)
+            except BaseException:
+                keeper.force_drop_proven(name)
+                raise
+            keeper.mark_template(name)
+            return name
+        finally:
+            lock.execute("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
+
+
 def _alive(state: dict[str, Any]) -> bool:
     import psycopg
 
@@ -86,7 +150,7 @@ def _alive(state: dict[str, Any]) -> bool:
         return False
     info = PostgresInfo(**state["postgres"])
     try:
-        psycopg.connect(info.libpq_url(), connect_timeout=2).close()
+        psycopg.connect(info.database_url().conninfo(), connect_timeout=2).close()
     except psycopg.OperationalError:
         return False
     return True
