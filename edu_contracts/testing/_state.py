@@ -46,6 +46,7 @@ class RunState:
     owns_services: bool = True
     rootdir: Path = field(default_factory=Path.cwd)
     owner_pid: int = field(default_factory=os.getpid)  # the run's main process, for markers
+    notes: list[str] = field(default_factory=list)  # said in the terminal summary
 
     # -- services -----------------------------------------------------------
     def services(self) -> Services:
@@ -69,11 +70,9 @@ class RunState:
 
         reaped = reap(services)
         if reaped:
-            print(
-                f"edu-contracts: removed {len(reaped.databases)} database(s) and "
-                f"{len(reaped.queues)} queue(s) left by killed runs: "
-                f"{', '.join(reaped.databases + reaped.queues)}",
-                file=sys.stderr,
+            self.notes.append(
+                f"removed {len(reaped.databases)} database(s) and {len(reaped.queues)} "
+                f"queue(s) left by killed runs: {', '.join(reaped.databases + reaped.queues)}"
             )
 
     def secrets(self) -> tuple[str, ...]:

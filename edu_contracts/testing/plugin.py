@@ -104,3 +104,10 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         return None
     cfg = state.config
     return f"edu-contracts: backend={cfg.backend} run={state.run_id} reuse={cfg.reuse}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say what the run did beyond the tests (e.g. reaped a killed run's databases)."""
+    state = terminalreporter.config.stash.get(STATE_KEY, None)
+    for note in state.notes if state is not None else ():
+        terminalreporter.write_line(f"edu-contracts: {note}")

@@ -20,7 +20,7 @@ import shutil
 import signal
 import time
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +215,7 @@ def reused_services(config: EduConfig, rootdir: Path) -> Iterator[Services]:
                 state = None
         if state is None:
             state = _start_detached(config)
+            state["rootdir"] = str(rootdir.resolve())  # `stop` names and selects projects by it
             path.write_text(json.dumps(state, indent=2))
     yield _services_from(state)
 
@@ -243,6 +244,43 @@ def stop_reused(path: Path) -> bool:
     return True
 
 
-def stop_all_reused() -> int:
-    """Stop every project's reused services; the count stopped."""
-    return sum(stop_reused(path) for path in sorted(_state_dir().glob("*.json")))
+@dataclass(frozen=True)
+class KeptServices:
+    """One project's services kept running by ``--edu-reuse``."""
+
+    path: Path  # its state file
+    project: str  # the project's root directory (or its key, for older state files)
+    pids: tuple[int, ...]
+
+
+def kept_services() -> list[KeptServices]:
+    """Every project's kept service sets in the per-user cache."""
+    found = []
+    for path in sorted(_state_dir().glob("*.json")):
+        try:
+            state = json.loads(path.read_text())
+            project = str(state.get("rootdir") or path.stem)
+            pids = tuple(int(state[k]) for k in ("postgres_pid", "azurite_pid") if k in state)
+        except (OSError, ValueError, TypeError, AttributeError):
+            project, pids = path.stem, ()
+        found.append(KeptServices(path, project, pids))
+    return found
+
+
+def select_projects(
+    kept: list[KeptServices], names: list[str]
+) -> tuple[list[KeptServices], list[str]]:
+    """The sets each name selects (a root path, its last folder name, or the key); unmatched."""
+    chosen: list[KeptServices] = []
+    unmatched = []
+    for name in names:
+        hits = [
+            k
+            for k in kept
+            if name in (k.project, k.path.stem, Path(k.project).name)
+            or (Path(name).exists() and k.path == state_path(Path(name)))
+        ]
+        if not hits:
+            unmatched.append(name)
+        chosen.extend(h for h in hits if h not in chosen)
+    return chosen, unmatched
