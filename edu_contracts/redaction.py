@@ -78,7 +78,9 @@ def secret_forms(secret: str) -> tuple[str, ...]:
         quote(secret, safe=""),
         quote_plus(secret, safe=""),
         quote(secret),
+        quote(secret, safe=" +"),  # SQLAlchemy's rendering of a URL's password
         repr(secret)[1:-1],
+        ascii(secret)[1:-1],  # pytest's assertion reprs escape non-ASCII
         json.dumps(secret)[1:-1],
         json.dumps(secret, ensure_ascii=False)[1:-1],
     }

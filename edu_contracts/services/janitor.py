@@ -20,7 +20,7 @@ from psycopg import sql
 from edu_contracts.errors import ServiceError, UnsafeOperationError
 from edu_contracts.redaction import scrub
 from edu_contracts.services import PostgresInfo
-from edu_contracts.services.ownership import Marker
+from edu_contracts.services.ownership import Intents, Marker
 
 __all__ = ["DatabaseJanitor"]
 
@@ -98,14 +98,30 @@ class DatabaseJanitor:
         statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
         if template is not None:
             statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
-        with self.admin() as conn:
-            conn.execute(statement)
-            self.created.append(name)
-            self._sign(
-                conn,
-                self.marker(name).with_state("building" if self.kind == "template" else "ready"),
-            )
+        marker = self.marker(name).with_state("building" if self.kind == "template" else "ready")
+        intents = self.intents()
+        intents.record(marker)  # a kill before the COMMENT below leaves this proof
+        try:
+            with self.admin() as conn:
+                conn.execute(statement)
+                self.created.append(name)
+                self._sign(conn, marker)
+        except psycopg.errors.DuplicateDatabase:
+            intents.done(name)  # someone else's: never claim it
+            raise UnsafeOperationError(
+                f"database {name!r} already exists; it is not this run's",
+                where=f"{self.server.host}:{self.server.port}",
+                fix="another process chose the same name; run again (run ids are random)",
+            ) from None
+        except BaseException:
+            if name not in self.created:
+                intents.done(name)
+            raise
+        intents.done(name)
         return self.server.url(name)
+
+    def intents(self) -> Intents:
+        return Intents(f"{self.server.host}_{self.server.port}")
 
     def _sign(self, conn: psycopg.Connection[tuple[object, ...]], marker: Marker) -> None:
         conn.execute(
@@ -180,7 +196,16 @@ class DatabaseJanitor:
         Each needs a verified marker; a reused template only while half-built.
         """
         dropped = []
-        for name, comment in self.markers(r"edu\_%").items():
+        markers = self.markers(r"edu\_%")
+        intents = self.intents()
+        for name, intent in intents.pending().items():
+            if not intent.owner_gone():
+                continue
+            if name in markers and markers[name] is None:
+                self.force_drop_proven(name)  # created, killed before it was signed
+                dropped.append(name)
+            intents.done(name)
+        for name, comment in markers.items():
             marker = Marker.verify(comment, name)
             if marker is None or not marker.owner_gone():
                 continue

@@ -150,3 +150,36 @@ class Marker:
         if not pid_alive(self.pid):
             return True
         return bool(self.start) and process_start(self.pid) not in ("", self.start)
+
+
+class Intents:
+    """The names this user is about to create on one server, kept in the per-user cache.
+
+    ``CREATE DATABASE`` and the ``COMMENT`` that signs it are two statements
+    (the first cannot run in a transaction); a kill between them would leave
+    an unsigned database nobody may drop. So the signed marker is written
+    here first and removed once the comment is on: the reaper drops an
+    unsigned database only when an intent, verified with our key, names it
+    and its owner is gone.
+    """
+
+    def __init__(self, server: str) -> None:
+        safe = "".join(c if c.isalnum() or c in ".-" else "_" for c in server)
+        self.root = cache_dir() / "intents" / safe
+
+    def record(self, marker: Marker) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / marker.name).write_text(marker.render())
+
+    def done(self, name: str) -> None:
+        (self.root / name).unlink(missing_ok=True)
+
+    def pending(self) -> dict[str, Marker]:
+        """Verified intents by name (unverifiable files are left alone)."""
+        found: dict[str, Marker] = {}
+        for path in sorted(self.root.glob("*")) if self.root.is_dir() else ():
+            with contextlib.suppress(OSError):
+                marker = Marker.verify(path.read_text(), path.name)
+                if marker is not None:
+                    found[path.name] = marker
+        return found

@@ -10,6 +10,9 @@ was given: the external Postgres password and the storage account key.
 
 from __future__ import annotations
 
+import logging
+import re
+
 import pytest
 
 from edu_contracts.redaction import contains_secret, scrub
@@ -34,10 +37,23 @@ def scrub_report(
     elif longrepr is not None:
         text = str(longrepr)
         if contains_secret(text, secrets):
-            report.longrepr = scrub(text, secrets, patterns=False)
+            text = scrub(text, secrets, patterns=False)
+            report.longrepr = text
+        if contains_secret(joined := _join_split_literals(text), secrets):
+            report.longrepr = scrub(joined, secrets, patterns=False)
     report.sections = [
         (title, scrub(body, secrets, patterns=False)) for title, body in report.sections
     ]
+
+
+# pytest pretty-prints long strings (``-vv`` locals and diffs) as adjacent
+# literals over several lines, which would hide a secret from a plain search:
+# 'abc '\n 'def' (optionally behind an "E   " prefix) is read as 'abc def'.
+_SPLIT_LITERAL = re.compile(r"(['\"])[ \t]*\n(?:E)?[ \t]*(['\"])")
+
+
+def _join_split_literals(text: str) -> str:
+    return _SPLIT_LITERAL.sub("", text)
 
 
 class SecretScrubber:
@@ -46,6 +62,15 @@ class SecretScrubber:
     def __init__(self, config: pytest.Config) -> None:
         self._config = config
 
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Scrub log records on pytest's own handlers (``--log-file``, live logs, caplog)."""
+        plugin = self._config.pluginmanager.get_plugin("logging-plugin")
+        for attr in ("log_file_handler", "log_cli_handler", "caplog_handler", "report_handler"):
+            handler = getattr(plugin, attr, None)
+            if isinstance(handler, logging.Handler):
+                handler.addFilter(_ScrubFilter(self._config))
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         scrub_report(report, _secrets(self._config))
@@ -53,3 +78,19 @@ class SecretScrubber:
     @pytest.hookimpl(tryfirst=True)
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         scrub_report(report, _secrets(self._config))
+
+
+class _ScrubFilter(logging.Filter):
+    """Rewrites a record whose message holds a known secret; drops nothing."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        super().__init__()
+        self._config = config
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = _secrets(self._config)
+        if secrets:
+            message = record.getMessage()
+            if contains_secret(message, secrets):
+                record.msg, record.args = scrub(message, secrets, patterns=False), None
+        return True

@@ -14,13 +14,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
 from azure.storage.queue import QueueServiceClient
+from psycopg import sql
 
 from edu_contracts.services.azurite import EmbeddedAzurite, start_embedded_azurite
 from edu_contracts.services.ownership import Marker
@@ -136,9 +137,9 @@ class SharedServers:
 
 @contextmanager
 def shared_servers(
-    *, password: str | None = None, account_key: str | None = None
+    *, password: Callable[[int], str] | None = None, account_key: str | None = None
 ) -> Iterator[SharedServers]:
-    """Start both; with ``password``, Postgres checks it (SCRAM over TCP); with
+    """Start both; with ``password`` (made from the port), Postgres checks it (SCRAM); with
     ``account_key``, Azurite's account uses that key instead of the public one."""
     saved = os.environ.get("AZURITE_ACCOUNTS")
     if account_key is not None:
@@ -154,17 +155,14 @@ def shared_servers(
     try:
         info = postgres.info
         if password is not None:
+            secret = password(info.port)
             with psycopg.connect(info.database_url().conninfo(), autocommit=True) as conn:
-                conn.execute(
-                    psycopg.sql.SQL("ALTER ROLE postgres PASSWORD {}").format(
-                        psycopg.sql.Literal(password)
-                    )
-                )
+                conn.execute(sql.SQL("ALTER ROLE postgres PASSWORD {}").format(sql.Literal(secret)))
             hba = postgres.run_dir / "data" / "pg_hba.conf"
             hba.write_text("host all all 127.0.0.1/32 scram-sha-256\n")
             with psycopg.connect(info.database_url().conninfo(), autocommit=True) as conn:
                 conn.execute("SELECT pg_reload_conf()")
-            info = PostgresInfo(info.host, info.port, "postgres", password)
+            info = PostgresInfo(info.host, info.port, "postgres", secret)
         assert azurite.info is not None
         conn_str = azurite.info.connection_string
         if account_key is not None:
