@@ -24,7 +24,9 @@ from urllib.parse import quote, quote_plus
 
 __all__ = [
     "MASK",
+    "MIN_SCRUB_LENGTH",
     "MaskedStr",
+    "connection_string_secrets",
     "contains_secret",
     "redact_connection_string",
     "scrub",

@@ -34,7 +34,17 @@ from pathlib import Path
 from edu_contracts.services._paths import cache_dir
 from edu_contracts.services._process import pid_alive
 
-__all__ = ["MARKER_PREFIX", "METADATA_KEY", "Marker", "owner_key_id", "process_start"]
+__all__ = [
+    "KEY_FILE",
+    "MARKER_PREFIX",
+    "METADATA_KEY",
+    "Intents",
+    "Marker",
+    "boot_id",
+    "owner_key",
+    "owner_key_id",
+    "process_start",
+]
 
 MARKER_PREFIX = "edu-contracts/1"
 METADATA_KEY = "educontractsowner"  # queue metadata names are C# identifiers

@@ -17,6 +17,15 @@ from edu_contracts.services import Services
 from edu_contracts.services.janitor import DatabaseJanitor
 from edu_contracts.services.ownership import METADATA_KEY, Marker
 
+__all__ = [
+    "POISON_SUFFIX",
+    "QUEUE_PREFIX",
+    "Reaped",
+    "queue_marker",
+    "reap",
+    "reap_queues",
+]
+
 QUEUE_PREFIX = "edu-"
 POISON_SUFFIX = "-poison"
 

@@ -48,6 +48,7 @@ __all__ = [
     "pytest_configure",
     "pytest_configure_node",
     "pytest_report_header",
+    "pytest_terminal_summary",
     "pytest_unconfigure",
 ]
 

@@ -18,6 +18,11 @@ import pytest
 from edu_contracts.redaction import contains_secret, scrub
 from edu_contracts.testing._state import STATE_KEY
 
+__all__ = [
+    "SecretScrubber",
+    "scrub_report",
+]
+
 
 def _secrets(config: pytest.Config) -> tuple[str, ...]:
     state = config.stash.get(STATE_KEY, None)

@@ -33,12 +33,16 @@ from edu_contracts.services._process import pid_alive
 
 __all__ = [
     "TEMPLATE_RUN_ID",
+    "KeptServices",
+    "kept_services",
     "project_key",
     "reused_services",
+    "reused_template",
     "schema_hash",
+    "select_projects",
     "state_path",
-    "stop_all_reused",
     "stop_reused",
+    "template_label",
 ]
 
 TEMPLATE_RUN_ID = "tpl"

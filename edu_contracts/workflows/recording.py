@@ -31,11 +31,15 @@ from edu_contracts.errors import ContractFileError, UnsafeOperationError
 
 __all__ = [
     "FORMAT",
+    "HEADER_KEY",
+    "HEADER_VALUE",
     "MAX_LINE_DEPTH",
     "MAX_RECORDING_BYTES",
     "RecordedMessage",
+    "header_line",
     "read_recording",
     "record_line",
+    "start_recording",
 ]
 
 FORMAT = 1
