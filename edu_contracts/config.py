@@ -189,6 +189,31 @@ class EduConfig:
         "or asyncpg (pip install 'edu-contracts[asyncpg]')",
     )
 
+    def __repr__(self) -> str:
+        """Every field, with the URL's password and the storage key masked."""
+        from edu_contracts.redaction import MASK, redact_connection_string
+
+        shown = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "postgres_url" and value is not None:
+                value = _masked_url(value)
+            elif f.name == "azure_connection_string" and value is not None:
+                value = redact_connection_string(value) if "=" in value else MASK
+            shown.append(f"{f.name}={value!r}")
+        return f"EduConfig({', '.join(shown)})"
+
+    def secrets(self) -> tuple[str, ...]:
+        """The credentials given in the options, for scrubbing any text shown to people."""
+        from edu_contracts.redaction import connection_string_secrets
+
+        found: list[str] = []
+        if self.postgres_url:
+            found.extend(_url_secrets(self.postgres_url))
+        if self.azure_connection_string:
+            found.extend(connection_string_secrets(self.azure_connection_string))
+        return tuple(found)
+
     def __post_init__(self) -> None:
         if self.backend == "external" and not (self.postgres_url and self.azure_connection_string):
             missing = [
@@ -209,6 +234,25 @@ OPTIONS: tuple[_Option, ...] = tuple(
     for f in fields(EduConfig)
 )
 """Every option, derived from ``EduConfig``'s fields (so the two cannot disagree)."""
+
+
+def _masked_url(raw: str) -> str:
+    from edu_contracts.db.url import DatabaseURL
+    from edu_contracts.redaction import MASK
+
+    try:
+        return str(DatabaseURL.parse(raw))
+    except ConfigurationError:
+        return MASK  # unparseable: it may be anything, the password included
+
+
+def _url_secrets(raw: str) -> tuple[str, ...]:
+    from edu_contracts.db.url import DatabaseURL
+
+    try:
+        return DatabaseURL.parse(raw).secrets()
+    except ConfigurationError:
+        return (raw,)
 
 
 def register(parser: pytest.Parser) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from edu_contracts.cli._common import EXIT_FAILED, EXIT_OK, console
 
 __all__ = ["register"]
+
+if TYPE_CHECKING:
+    from edu_contracts.db.url import DatabaseURL
 
 
 def register(subparsers: Any) -> None:
@@ -27,25 +30,33 @@ def register(subparsers: Any) -> None:
         sub.set_defaults(handler=handler)
 
 
+def _url(args: argparse.Namespace) -> DatabaseURL:
+    """The ``--url`` value, parsed once: a bad URL is exit 2, and is never echoed."""
+    from edu_contracts.db.url import DatabaseURL
+
+    return DatabaseURL.parse(args.url, where="--url")
+
+
 def _upgrade(args: argparse.Namespace) -> int:
     from edu_contracts.db import migrate
 
-    migrate.upgrade(args.url, args.revision)
-    console().print(f"upgraded to {migrate.current(args.url)}")
+    url = _url(args)
+    migrate.upgrade(url, args.revision)
+    console().print(f"upgraded {url} to {migrate.current(url)}")
     return EXIT_OK
 
 
 def _current(args: argparse.Namespace) -> int:
     from edu_contracts.db import migrate
 
-    console().print(migrate.current(args.url) or "(no revision: not migrated)")
+    console().print(migrate.current(_url(args)) or "(no revision: not migrated)")
     return EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
     from edu_contracts.db import migrate
 
-    differences = migrate.compare(args.url)
+    differences = migrate.compare(_url(args))
     for diff in differences:
         console().print(f"  {diff}")
     if differences:

@@ -32,19 +32,20 @@ def register(subparsers: Any) -> None:
 
 
 def _handle(args: argparse.Namespace) -> int:
-    from edu_contracts.db.url import redact_url
+    from edu_contracts.db.url import DatabaseURL
     from edu_contracts.findings.model import Subject, Verdict
     from edu_contracts.findings.modes import CompatibilityMode
     from edu_contracts.tables.rules import compare_tables
     from edu_contracts.tables.snapshot import snapshot_database, snapshot_metadata
 
+    url = DatabaseURL.parse(args.url, where="--url")  # a bad URL is exit 2, before any work
     if args.against == "models":
         expected = snapshot_metadata()
     else:
         expected = store_from(args).tables(args.against)
-    live = snapshot_database(args.url)
+    live = snapshot_database(url)
     report = compare_tables(expected, live, CompatibilityMode.BACKWARD)
-    where = redact_url(args.url)
+    where = url.redacted()
     verdict = Verdict(
         "drift",
         f"{where} vs {args.against}",

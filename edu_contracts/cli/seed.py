@@ -55,6 +55,9 @@ def _run(args: argparse.Namespace) -> int:
             fix="pip install 'edu-contracts[seed]' (or [testing])",
         ) from exc
 
+    from edu_contracts.db.url import DatabaseURL
+
+    url = DatabaseURL.parse(args.url, where="--url")  # a bad URL is exit 2, never echoed
     out = console()
     scenario = load_scenario(args.scenario)
     planned = scenario.totals()
@@ -81,7 +84,7 @@ def _run(args: argparse.Namespace) -> int:
             progress.update(task, description=text)
 
         stats = seed_database(
-            args.url,
+            url,
             scenario,
             seed=args.seed,
             append=args.append,

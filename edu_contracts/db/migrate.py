@@ -29,8 +29,9 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 import edu_contracts.db.models  # noqa: F401  (registers every table on Base.metadata)
 from edu_contracts.db.base import Base
-from edu_contracts.db.url import normalize_url, redact_url
+from edu_contracts.db.url import DatabaseURL, URLLike, normalize_url, redact_url
 from edu_contracts.errors import DatabaseUnavailableError, MigrationError
+from edu_contracts.redaction import scrub
 
 __all__ = [
     "MIGRATIONS_DIR",
@@ -53,7 +54,7 @@ def context_options() -> dict[str, Any]:
     return {"compare_type": True, "compare_server_default": True}
 
 
-def alembic_config(url: str | None = None) -> Config:
+def alembic_config(url: URLLike | None = None) -> Config:
     """An in-memory Alembic ``Config`` for this package's migrations.
 
     The URL goes into ``attributes`` rather than the ini options because
@@ -67,7 +68,7 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 @contextmanager
-def _connection(url: str, *, transaction: bool = True) -> Iterator[Connection]:
+def _connection(url: URLLike, *, transaction: bool = True) -> Iterator[Connection]:
     """A connection in a transaction, committed on success.
 
     Connecting is attempted separately from the work so that "cannot reach
@@ -80,8 +81,9 @@ def _connection(url: str, *, transaction: bool = True) -> Iterator[Connection]:
         try:
             connection = engine.connect()
         except DBAPIError as exc:
+            detail = scrub(_first_line(exc.orig), DatabaseURL.parse(url).secrets())
             raise DatabaseUnavailableError(
-                f"cannot connect to PostgreSQL: {_first_line(exc.orig)}",
+                f"cannot connect to PostgreSQL: {detail}",
                 where=redact_url(normalized),
                 fix="check that the server runs and that host, port, database name "
                 "and credentials in the URL are right",
@@ -100,7 +102,7 @@ def _first_line(error: BaseException | None) -> str:
     return str(error).strip().splitlines()[0] if error and str(error).strip() else "no detail"
 
 
-def _run(action: str, url: str, step: Any) -> None:
+def _run(action: str, url: URLLike, step: Any) -> None:
     """Run an Alembic command on ``url``, translating its failures.
 
     Alembic owns the transaction (env.py opens one around all revisions, so
@@ -140,7 +142,7 @@ def _fix_for(detail: str) -> str:
     )
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: URLLike, revision: str = "head") -> None:
     """Migrate the database at ``url`` up to ``revision`` in one transaction.
 
     The database needs the ``vector`` extension to be *available*; the first
@@ -149,7 +151,7 @@ def upgrade(url: str, revision: str = "head") -> None:
     _run(f"upgrade to {revision!r}", url, lambda config: command.upgrade(config, revision))
 
 
-def downgrade(url: str, revision: str) -> None:
+def downgrade(url: URLLike, revision: str) -> None:
     """Migrate down to ``revision`` (``"base"`` removes every canonical object).
 
     There is no default: dropping tables should never be what a typo does.
@@ -157,7 +159,7 @@ def downgrade(url: str, revision: str) -> None:
     _run(f"downgrade to {revision!r}", url, lambda config: command.downgrade(config, revision))
 
 
-def current(url: str) -> str | None:
+def current(url: URLLike) -> str | None:
     """The revision the database is at, or ``None`` if it was never migrated."""
     with _connection(url) as connection:
         return MigrationContext.configure(connection).get_current_revision()
@@ -172,7 +174,7 @@ def head() -> str:
     return revision
 
 
-def compare(url: str) -> list[Any]:
+def compare(url: URLLike) -> list[Any]:
     """Differences between the live database and ``Base.metadata``, as Alembic
     autogenerate reports them; empty when the schema is exactly the models.
 

@@ -9,7 +9,7 @@ with ``asyncio`` (a semaphore over ``gather``) instead of threads.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -85,6 +85,7 @@ class AsyncTaskQueue:
         self._poison = poison_client or async_sibling_client(client, self.poison_name)
         check_wire_policies(self._poison)
         self._owns_clients = False
+        self._metadata: dict[str, str] = {}  # the ownership marker create() was given
 
     @classmethod
     def from_connection_string(
@@ -124,8 +125,11 @@ class AsyncTaskQueue:
         """The underlying aio SDK client, for what this wrapper does not cover."""
         return self._client
 
-    async def create(self, *, exclusive: bool = False) -> bool:
+    async def create(
+        self, *, exclusive: bool = False, metadata: Mapping[str, str] | None = None
+    ) -> bool:
         """Create the queue if missing; True if this call created it (see ``TaskQueue.create``)."""
+        self._metadata = dict(metadata or {})
         made = await self._create(self.name, self._client)
         if not exclusive:
             return made
@@ -141,7 +145,7 @@ class AsyncTaskQueue:
     async def _create(self, name: str, client: AsyncQueueClient) -> bool:
         with azure_errors("create the queue", name, self._rules.endpoint):
             try:
-                await client.create_queue()
+                await client.create_queue(metadata=self._metadata or None)
             except ResourceExistsError:
                 return False
         self._rules.created.add(name)

@@ -19,7 +19,7 @@ asks ``_core`` for every decision; ``aio.AsyncTaskQueue`` is its twin.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from types import TracebackType
 from typing import Any, Self
@@ -73,6 +73,7 @@ class TaskQueue:
         self._poison = poison_client or sibling_client(client, self.poison_name)
         check_wire_policies(self._poison)
         self._owns_clients = False
+        self._metadata: dict[str, str] = {}  # the ownership marker create() was given
 
     @classmethod
     def from_connection_string(
@@ -115,13 +116,16 @@ class TaskQueue:
         """The underlying SDK client, for what this wrapper does not cover."""
         return self._client
 
-    def create(self, *, exclusive: bool = False) -> bool:
+    def create(self, *, exclusive: bool = False, metadata: Mapping[str, str] | None = None) -> bool:
         """Create the queue if missing; True if this call created it.
 
         Only a queue created here may later be cleared or deleted by this
         object. ``exclusive`` creates the poison sibling too and refuses
         (``UnsafeOperationError``, nothing touched) if either already exists.
+        ``metadata`` (an ownership marker) is set in the creating request, on
+        the poison sibling too, so ownership never depends on a later call.
         """
+        self._metadata = dict(metadata or {})
         made = self._create(self.name, self._client)
         if not exclusive:
             return made
@@ -137,7 +141,7 @@ class TaskQueue:
     def _create(self, name: str, client: QueueClient) -> bool:
         with azure_errors("create the queue", name, self._rules.endpoint):
             try:
-                client.create_queue()
+                client.create_queue(metadata=self._metadata or None)
             except ResourceExistsError:
                 return False
         self._rules.created.add(name)

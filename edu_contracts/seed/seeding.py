@@ -20,7 +20,7 @@ from psycopg import errors as pg_errors
 from sqlalchemy.exc import DBAPIError
 
 from edu_contracts.db import migrate
-from edu_contracts.db.url import normalize_url, redact_url
+from edu_contracts.db.url import DatabaseURL, URLLike
 from edu_contracts.errors import SeedError
 from edu_contracts.seed.emptiness import refuse_unless_empty
 from edu_contracts.seed.loader import (
@@ -48,7 +48,7 @@ def _driver(connection: sa.Connection) -> PgConnection[Any]:
 
 
 def seed_database(
-    url: str,
+    url: URLLike,
     scenario: Scenario,
     *,
     seed: int = 0,
@@ -63,8 +63,9 @@ def seed_database(
     ``revision`` is the schema to seed (default: head); a migration rehearsal
     seeds at the previous release's head, before the new revisions.
     """
-    target = normalize_url(url)
-    where = redact_url(target)
+    parsed = DatabaseURL.parse(url)
+    target = parsed.sqlalchemy()
+    where = parsed.redacted()
     phase = on_phase or (lambda _: None)
     wanted = revision or migrate.head()
     engine = sa.create_engine(target, poolclass=sa.NullPool)

@@ -118,13 +118,33 @@ class Services:
                 checks.append(service.process.check_alive)
         return checks
 
+    def secrets(self) -> tuple[str, ...]:
+        """Credentials of the services known so far, for scrubbing text shown to people.
+
+        Never starts a service: one that was not started has shown nothing.
+        """
+        found: tuple[str, ...] = ()
+        for service in (self._postgres, self._azurite):
+            if isinstance(service, _OnDemand):
+                if service._value is not None:
+                    found += service._value.secrets()
+            else:
+                found += service.secrets()
+        return found
+
+    def __repr__(self) -> str:  # both infos mask their credentials; never starts one
+        shown = [
+            "<not started>"
+            if isinstance(s, _OnDemand) and s._value is None
+            else repr(s._value if isinstance(s, _OnDemand) else s)
+            for s in (self._postgres, self._azurite)
+        ]
+        return f"Services({self.backend!r}, {shown[0]}, {shown[1]})"
+
     def check_alive(self) -> None:
         """Raise ``ServiceDiedError`` naming the service (and its log) if one died."""
         for check in self._liveness:
             check()
-
-    def __repr__(self) -> str:
-        return f"Services(backend={self.backend!r})"
 
 
 @contextlib.contextmanager

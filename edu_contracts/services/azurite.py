@@ -24,6 +24,11 @@ from pathlib import Path
 from filelock import FileLock
 
 from edu_contracts.errors import ToolNotFoundError
+from edu_contracts.redaction import (
+    MaskedStr,
+    connection_string_secrets,
+    redact_connection_string,
+)
 from edu_contracts.services._paths import cache_dir
 from edu_contracts.services._process import ManagedProcess, make_run_dir
 
@@ -180,17 +185,27 @@ def _npm_install(npm: str, target: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AzuriteInfo:
-    """Where the queue service listens and how to reach it."""
+    """Where the queue service listens and how to reach it (repr masks the key)."""
 
     queue_endpoint: str
     connection_string_override: str | None = None
 
     @property
-    def connection_string(self) -> str:
+    def connection_string(self) -> MaskedStr:
         """The given connection string (external), else the development account's."""
-        return self.connection_string_override or connection_string(self.queue_endpoint)
+        value = self.connection_string_override or connection_string(self.queue_endpoint)
+        return MaskedStr(value, redact_connection_string(value))
+
+    def secrets(self) -> tuple[str, ...]:
+        """Credentials of a given connection string (the development key is public)."""
+        if self.connection_string_override is None:
+            return ()
+        return connection_string_secrets(self.connection_string_override)
+
+    def __repr__(self) -> str:
+        return f"AzuriteInfo({self.queue_endpoint!r}, {self.connection_string!r})"
 
 
 class EmbeddedAzurite:

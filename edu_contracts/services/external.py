@@ -1,15 +1,14 @@
 """Servers that already run: a CI service container, a shared Postgres, a real account.
 
 Nothing is started or stopped here. Safety comes from the database and
-queue janitors, which only create and drop names carrying this run's prefix.
+queue janitors, which drop only what carries this toolkit's ownership
+marker (``services.ownership``), never anything by its name alone.
 """
 
 from __future__ import annotations
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
 from edu_contracts.config import EduConfig
+from edu_contracts.db.url import DatabaseURL
 from edu_contracts.errors import ConfigurationError
 from edu_contracts.services import AzuriteInfo, PostgresInfo, Services
 
@@ -17,27 +16,25 @@ __all__ = ["parse_connection_string", "parse_external", "parse_postgres_url"]
 
 
 def parse_postgres_url(url: str) -> PostgresInfo:
-    """Accept the URL as users copy it (``postgresql://`` or a SQLAlchemy URL)."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
+    """Accept the URL as users copy it (``postgresql://`` or a SQLAlchemy URL).
+
+    Parsed once into the URL value: a password holding ``@ / : ? #`` stays a
+    password, it can never move the run to another host or database.
+    """
+    where = "--edu-postgres-url / EDU_POSTGRES_URL"
+    parsed = DatabaseURL.parse(url, where=where)
+    if not parsed.host:
         raise ConfigurationError(
-            "the external Postgres URL cannot be parsed",
-            where="--edu-postgres-url / EDU_POSTGRES_URL",
-            fix="use the form postgresql://user:password@host:5432/postgres",
-        ) from exc
-    if not parsed.drivername.startswith("postgresql") or not parsed.host:
-        raise ConfigurationError(
-            f"the external Postgres URL must be a postgresql:// URL with a host, got "
-            f"{parsed.render_as_string(hide_password=True)!r}",
-            where="--edu-postgres-url / EDU_POSTGRES_URL",
+            f"the external Postgres URL has no host: {parsed}",
+            where=where,
             fix="use the form postgresql://user:password@host:5432/postgres",
         )
     return PostgresInfo(
         host=parsed.host,
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password if isinstance(parsed.password, str) else None,
+        port=parsed.port,
+        user=parsed.user or "postgres",
+        password=parsed.password,
+        options=tuple(parsed.options.items()),
     )
 
 

@@ -25,7 +25,9 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from edu_contracts.db.url import DatabaseURL, Driver
 from edu_contracts.errors import MissingDependencyError, ServiceStartError, ToolNotFoundError
+from edu_contracts.redaction import MaskedStr
 from edu_contracts.services._paths import cache_dir
 from edu_contracts.services._process import ManagedProcess, free_port, make_run_dir
 
@@ -165,22 +167,49 @@ def _cached_cluster(bin_dir: Path, owner: tuple[int, int] | None) -> Path:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PostgresInfo:
-    """Where a Postgres server listens; enough to build any URL."""
+    """Where a Postgres server listens and how to log in; every URL is rendered from it.
+
+    ``options`` are extra libpq settings from the user's URL (``sslmode``...).
+    The repr masks the password: pytest prints fixture values on failure.
+    """
 
     host: str
     port: int
     user: str = SUPERUSER
     password: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
 
-    def url(self, database: str = "postgres", *, driver: str = "psycopg") -> str:
-        auth = self.user if self.password is None else f"{self.user}:{self.password}"
-        return f"postgresql+{driver}://{auth}@{self.host}:{self.port}/{database}"
+    def __post_init__(self) -> None:  # JSON (xdist, the reuse state file) gives lists
+        object.__setattr__(self, "options", tuple((str(k), str(v)) for k, v in self.options))
 
-    def libpq_url(self, database: str = "postgres") -> str:
+    def database_url(self, database: str = "postgres") -> DatabaseURL:
+        """The one URL value for ``database`` on this server."""
+        return DatabaseURL.create(
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            database=database,
+            query=dict(self.options),
+        )
+
+    def url(self, database: str = "postgres", *, driver: Driver = "psycopg") -> MaskedStr:
+        """The SQLAlchemy URL of ``database`` as a string (masked in its repr)."""
+        value = self.database_url(database)
+        return MaskedStr(value.sqlalchemy(driver).render_as_string(hide_password=False), str(value))
+
+    def libpq_url(self, database: str = "postgres") -> MaskedStr:
         """The ``postgresql://`` form users copy into psql or an env var."""
-        return self.url(database).replace("postgresql+psycopg://", "postgresql://", 1)
+        value = self.database_url(database)
+        return MaskedStr(value.libpq_uri(), str(value))
+
+    def secrets(self) -> tuple[str, ...]:
+        return self.database_url().secrets()
+
+    def __repr__(self) -> str:
+        return f"PostgresInfo({self.database_url().redacted()!r})"
 
 
 class EmbeddedPostgres:
@@ -243,7 +272,7 @@ class EmbeddedPostgres:
 
         def ready() -> bool:
             try:
-                psycopg.connect(self.info.libpq_url(), connect_timeout=1).close()
+                psycopg.connect(self.info.database_url().conninfo(), connect_timeout=1).close()
             except psycopg.OperationalError:
                 return False
             return True

@@ -40,7 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql.base import PGDialect, PGInspector
 from sqlalchemy.engine import Inspector
 
-from edu_contracts.db.url import normalize_url, redact_url
+from edu_contracts.db.url import DatabaseURL, URLLike
 from edu_contracts.errors import ConfigurationError
 from edu_contracts.tables._sql import normalize_sql
 
@@ -254,7 +254,7 @@ def _reflect_table(inspector: Inspector, name: str, schema: str | None) -> dict[
     }
 
 
-def snapshot_database(url: str, *, schema: str | None = None) -> dict[str, Any]:
+def snapshot_database(url: URLLike, *, schema: str | None = None) -> dict[str, Any]:
     """The snapshot of a live database, by reflection (read-only).
 
     ``alembic_version`` is left out: it is the migration tool's bookkeeping,
@@ -263,11 +263,12 @@ def snapshot_database(url: str, *, schema: str | None = None) -> dict[str, Any]:
     """
     import pgvector.sqlalchemy  # noqa: F401  (teaches reflection the vector types)
 
-    engine = sa.create_engine(normalize_url(url), poolclass=sa.NullPool)
+    parsed = DatabaseURL.parse(url)
+    engine = sa.create_engine(parsed.sqlalchemy(), poolclass=sa.NullPool)
     try:
         with engine.connect() as connection:
             inspector = sa.inspect(connection)
-            assert isinstance(inspector, PGInspector)  # normalize_url admits PostgreSQL only
+            assert isinstance(inspector, PGInspector)  # DatabaseURL admits PostgreSQL only
             names = sorted(
                 n for n in inspector.get_table_names(schema=schema) if n not in _IGNORED_TABLES
             )
@@ -280,7 +281,7 @@ def snapshot_database(url: str, *, schema: str | None = None) -> dict[str, Any]:
             f"cannot read the database schema: {type(exc.orig or exc).__name__}"
             if isinstance(exc, sa.exc.DBAPIError)
             else f"cannot read the database schema: {type(exc).__name__}",
-            where=redact_url(url),
+            where=parsed.redacted(),
             fix="check that the server runs, the database exists and the user may read it",
         ) from exc
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,8 @@ class RunState:
     _janitor: DatabaseJanitor | None = None
     owns_services: bool = True
     rootdir: Path = field(default_factory=Path.cwd)
+    owner_pid: int = field(default_factory=os.getpid)  # the run's main process, for markers
+    notes: list[str] = field(default_factory=list)  # said in the terminal summary
 
     # -- services -----------------------------------------------------------
     def services(self) -> Services:
@@ -70,13 +73,42 @@ class RunState:
 
                 context = running_services(self.config)
             self._services = self._stack.enter_context(context)
+            if self.owns_services and (self.config.reuse or self.config.backend == "external"):
+                self._reap(self._services)
         return self._services
+
+    def _reap(self, services: Services) -> None:
+        """Remove what killed runs of ours left on servers that outlive runs."""
+        from edu_contracts.services.reaper import reap
+
+        reaped = reap(services)
+        if reaped:
+            self.notes.append(
+                f"removed {len(reaped.databases)} database(s) and {len(reaped.queues)} "
+                f"queue(s) left by killed runs: {', '.join(reaped.databases + reaped.queues)}"
+            )
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every credential this run knows, for scrubbing reports."""
+        known = self.config.secrets()
+        if self._services is not None:
+            known += self._services.secrets()
+        return known
+
+    def queue_metadata(self, name: str) -> dict[str, str]:
+        """Metadata that proves a queue ours, set when it is created."""
+        from edu_contracts.services.ownership import METADATA_KEY, Marker
+
+        marker = Marker.for_this_process("run", name, self.run_id, pid=self.owner_pid)
+        return {METADATA_KEY: marker.render()}
 
     def janitor(self) -> DatabaseJanitor:
         if self._janitor is None:
             from edu_contracts.services.janitor import DatabaseJanitor
 
-            self._janitor = DatabaseJanitor(self.services().postgres, self.run_id)
+            self._janitor = DatabaseJanitor(
+                self.services().postgres, self.run_id, owner_pid=self.owner_pid
+            )
             self._stack.callback(self._drop_databases)
         return self._janitor
 
@@ -122,43 +154,10 @@ class RunState:
         return self._template
 
     def _reused_template(self) -> str:
-        """The template for the current schema key; built once, kept across runs.
+        """The template for the current schema hash; built once, kept across runs."""
+        from edu_contracts.testing.reuse import reused_template
 
-        The key is the cluster cache's source hash (no SQLAlchemy import), so a
-        reused server started from the cached cluster already has it.
-        """
-        import psycopg
-
-        from edu_contracts.services._cluster_cache import schema_key
-        from edu_contracts.services.janitor import DatabaseJanitor
-        from edu_contracts.services.postgres import _server_version, postgres_bin_dir
-        from edu_contracts.testing.reuse import TEMPLATE_RUN_ID
-
-        keeper = DatabaseJanitor(self.services().postgres, TEMPLATE_RUN_ID)
-        key = schema_key(_server_version(postgres_bin_dir()))
-        name = keeper.name(key)
-        with psycopg.connect(keeper.server.libpq_url(), autocommit=True) as conn:
-            existing = [
-                row[0]
-                for row in conn.execute(
-                    "SELECT datname FROM pg_database WHERE datname LIKE %s",
-                    (keeper.prefix.replace("_", r"\_") + "%",),
-                )
-            ]
-        for stale in existing:
-            if stale != name:
-                keeper.drop(stale)  # an older schema's template: never reuse it
-        if name not in existing:
-            from edu_contracts.db.migrate import upgrade
-
-            url = keeper.create(key)
-            try:
-                upgrade(url)
-            except BaseException:
-                keeper.drop(name)
-                raise
-            keeper.mark_template(name)
-        return name
+        return reused_template(self.services().postgres, self.rootdir, self.owner_pid)
 
     def worker_database(self) -> str:
         """URL of this worker's migrated database, cloned from the template."""
@@ -191,6 +190,7 @@ class RunState:
         return json.dumps(
             {
                 "run_id": self.run_id,
+                "owner_pid": self.owner_pid,
                 "template": template,
                 "backend": services.backend,
                 "postgres": vars(services.postgres),
@@ -203,7 +203,12 @@ class RunState:
         from edu_contracts.services import AzuriteInfo, PostgresInfo, Services
 
         data: dict[str, Any] = json.loads(raw)
-        state = cls(config=config, run_id=data["run_id"], worker_id=worker_id)
+        state = cls(
+            config=config,
+            run_id=data["run_id"],
+            worker_id=worker_id,
+            owner_pid=data.get("owner_pid", os.getpid()),
+        )
         state._services = Services(
             PostgresInfo(**data["postgres"]), AzuriteInfo(**data["azurite"]), data["backend"]
         )

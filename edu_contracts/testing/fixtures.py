@@ -345,7 +345,7 @@ def _test_queue(request: pytest.FixtureRequest, services: Services) -> Iterator[
         services.azurite.connection_string, name, **_QUICK_RETRIES
     )
     try:
-        tasks.create(exclusive=True)
+        tasks.create(exclusive=True, metadata=state.queue_metadata(name))
     except BaseException:
         tasks.close()
         raise

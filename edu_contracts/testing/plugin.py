@@ -16,6 +16,7 @@ without that, every run pays for importing faker and building a ``Faker``.
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,6 +53,7 @@ from edu_contracts.testing.fixtures import (
     edu_session,
     edu_sessionmaker,
 )
+from edu_contracts.testing.redact import SecretScrubber
 
 __all__ = [
     "_edu_async_engine_shared",
@@ -85,6 +87,7 @@ __all__ = [
     "pytest_generate_tests",
     "pytest_plugin_registered",
     "pytest_report_header",
+    "pytest_terminal_summary",
     "pytest_unconfigure",
     "services_needed",
 ]
@@ -132,9 +135,7 @@ def pytest_configure(config: pytest.Config) -> None:
     else:
         state = RunState(config=settings, rootdir=config.rootpath)
         if settings.record is not None:
-            # one run, one recording: a stale file would replay old messages
-            settings.record.parent.mkdir(parents=True, exist_ok=True)
-            settings.record.write_text("")
+            _start_recording(settings.record, state.run_id)
     config.stash[STATE_KEY] = state
     config.addinivalue_line(
         "markers",
@@ -142,6 +143,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "'savepoint' (default; one connection, rolled back) or 'database' (a database "
         "of its own cloned from the template, for concurrent sessions)",
     )
+    config.pluginmanager.register(SecretScrubber(config), "edu-contracts-secret-scrubber")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -156,6 +158,18 @@ def pytest_fixture_setup(fixturedef: Any, request: pytest.FixtureRequest) -> Any
         return (yield)
     finally:
         fixturedef.func = original
+
+
+def _start_recording(path: Path, run_id: str) -> None:
+    """One run, one recording (a stale file would replay old messages); a file
+    that is not a recording of ours is refused, never emptied."""
+    from edu_contracts.errors import UnsafeOperationError
+    from edu_contracts.workflows.recording import start_recording
+
+    try:
+        start_recording(path, run_id)
+    except UnsafeOperationError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -214,3 +228,10 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         return None
     cfg = state.config
     return f"edu-contracts: backend={cfg.backend} run={state.run_id} reuse={cfg.reuse}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say what the run did beyond the tests (e.g. reaped a killed run's databases)."""
+    state = terminalreporter.config.stash.get(STATE_KEY, None)
+    for note in state.notes if state is not None else ():
+        terminalreporter.write_line(f"edu-contracts: {note}")

@@ -20,7 +20,7 @@ import shutil
 import signal
 import time
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +33,16 @@ from edu_contracts.services._process import pid_alive
 
 __all__ = [
     "TEMPLATE_RUN_ID",
+    "KeptServices",
+    "kept_services",
     "project_key",
     "reused_services",
+    "reused_template",
     "schema_hash",
+    "select_projects",
     "state_path",
-    "stop_all_reused",
     "stop_reused",
+    "template_label",
 ]
 
 TEMPLATE_RUN_ID = "tpl"
@@ -79,6 +83,72 @@ def schema_hash() -> str:
     return digest.hexdigest()[:16]
 
 
+def template_label() -> str:
+    """The reused template's label: schema hash and owner key id.
+
+    The key id keeps two users' templates on one shared server apart even
+    when their schemas are the same (a name clash would otherwise make one
+    clone the other's database).
+    """
+    from edu_contracts.services._cluster_cache import schema_key
+    from edu_contracts.services.ownership import owner_key_id
+
+    # the cluster cache's key: hashed from sources, so no SQLAlchemy or Alembic import
+    return f"{schema_key()[:16]}_{owner_key_id()}"
+
+
+def reused_template(server: PostgresInfo, rootdir: Path, owner_pid: int) -> str:
+    """The migrated template for the current schema on ``server``, built if missing.
+
+    Concurrent runs wait for one build (an advisory lock on the name). Older
+    templates are dropped only when their marker proves them this project's;
+    a half-built one (its builder was killed) is rebuilt.
+    """
+    from edu_contracts.db.migrate import upgrade
+    from edu_contracts.errors import UnsafeOperationError
+    from edu_contracts.services.janitor import DatabaseJanitor
+    from edu_contracts.services.ownership import Marker
+
+    project = project_key(rootdir)
+    keeper = DatabaseJanitor(
+        server, TEMPLATE_RUN_ID, kind="template", project=project, owner_pid=owner_pid
+    )
+    label = template_label()
+    name = keeper.name(label)
+    with keeper.admin() as lock:
+        lock.execute("SELECT pg_advisory_lock(hashtext(%s))", (name,))
+        try:
+            markers = keeper.markers()
+            for other, comment in markers.items():
+                marker = Marker.verify(comment, other)
+                if other == name or marker is None or marker.kind != "template":
+                    continue
+                if marker.project == project and (marker.state == "ready" or marker.owner_gone()):
+                    keeper.force_drop_proven(other)  # this project's older schema
+            if name in markers:
+                marker = Marker.verify(markers[name], name)
+                if marker is None:
+                    raise UnsafeOperationError(
+                        f"database {name!r} exists but nothing proves this toolkit created it",
+                        where=f"{server.host}:{server.port}",
+                        fix="drop or rename it yourself if it is not needed; edu-contracts "
+                        "never drops a database without its ownership marker",
+                    )
+                if marker.state == "ready":
+                    return name
+                keeper.force_drop_proven(name)  # half-built: its builder died mid-way
+            url = keeper.create(label)
+            try:
+                upgrade(url)
+            except BaseException:
+                keeper.force_drop_proven(name)
+                raise
+            keeper.mark_template(name)
+            return name
+        finally:
+            lock.execute("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
+
+
 def _alive(state: dict[str, Any]) -> bool:
     import psycopg
 
@@ -86,7 +156,7 @@ def _alive(state: dict[str, Any]) -> bool:
         return False
     info = PostgresInfo(**state["postgres"])
     try:
-        psycopg.connect(info.libpq_url(), connect_timeout=2).close()
+        psycopg.connect(info.database_url().conninfo(), connect_timeout=2).close()
     except psycopg.OperationalError:
         return False
     return True
@@ -151,6 +221,7 @@ def reused_services(config: EduConfig, rootdir: Path) -> Iterator[Services]:
                 state = None
         if state is None:
             state = _start_detached(config)
+            state["rootdir"] = str(rootdir.resolve())  # `stop` names and selects projects by it
             path.write_text(json.dumps(state, indent=2))
     yield _services_from(state)
 
@@ -179,6 +250,43 @@ def stop_reused(path: Path) -> bool:
     return True
 
 
-def stop_all_reused() -> int:
-    """Stop every project's reused services; the count stopped."""
-    return sum(stop_reused(path) for path in sorted(_state_dir().glob("*.json")))
+@dataclass(frozen=True)
+class KeptServices:
+    """One project's services kept running by ``--edu-reuse``."""
+
+    path: Path  # its state file
+    project: str  # the project's root directory (or its key, for older state files)
+    pids: tuple[int, ...]
+
+
+def kept_services() -> list[KeptServices]:
+    """Every project's kept service sets in the per-user cache."""
+    found = []
+    for path in sorted(_state_dir().glob("*.json")):
+        try:
+            state = json.loads(path.read_text())
+            project = str(state.get("rootdir") or path.stem)
+            pids = tuple(int(state[k]) for k in ("postgres_pid", "azurite_pid") if k in state)
+        except (OSError, ValueError, TypeError, AttributeError):
+            project, pids = path.stem, ()
+        found.append(KeptServices(path, project, pids))
+    return found
+
+
+def select_projects(
+    kept: list[KeptServices], names: list[str]
+) -> tuple[list[KeptServices], list[str]]:
+    """The sets each name selects (a root path, its last folder name, or the key); unmatched."""
+    chosen: list[KeptServices] = []
+    unmatched = []
+    for name in names:
+        hits = [
+            k
+            for k in kept
+            if name in (k.project, k.path.stem, Path(k.project).name)
+            or (Path(name).exists() and k.path == state_path(Path(name)))
+        ]
+        if not hits:
+            unmatched.append(name)
+        chosen.extend(h for h in hits if h not in chosen)
+    return chosen, unmatched

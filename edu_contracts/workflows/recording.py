@@ -18,28 +18,40 @@ hearing of it::
      "text": "<the queue text, up to 64 KiB>"}
 
 (a reader older than this marking refuses such a line: it fails closed.)
+
+The first line is a header that marks the file as a recording of ours
+(``{"format": 1, "edu_contracts": "recording", "run": …}``): ``--edu-record``
+overwrites only a file that starts with it (or an older recording's message
+line, or an empty file), and refuses anything else instead of emptying it.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
+import stat
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from edu_contracts._files import parse_json, read_text
-from edu_contracts.errors import ContractFileError
+from edu_contracts.errors import ContractFileError, UnsafeOperationError
 
 __all__ = [
     "FORMAT",
+    "HEADER_KEY",
+    "HEADER_VALUE",
     "MAX_LINE_DEPTH",
     "MAX_RECORDING_BYTES",
     "RecordedMessage",
     "Undecodable",
+    "header_line",
     "read_recording",
     "record_line",
+    "start_recording",
     "undecodable_line",
 ]
 
@@ -109,6 +121,83 @@ def undecodable_line(text: str, *, error: str, detail: str, where: str | None, t
     )
 
 
+HEADER_KEY, HEADER_VALUE = "edu_contracts", "recording"
+_FIRST_LINE_LIMIT = 1 << 20
+
+
+def header_line(run_id: str) -> str:
+    """The first line of every recording: what the file is and which run wrote it."""
+    return json.dumps(
+        {
+            "format": FORMAT,
+            HEADER_KEY: HEADER_VALUE,
+            "run": run_id,
+            "started_at": datetime.now(UTC).isoformat(),
+        },
+        sort_keys=True,
+    )
+
+
+def _is_header(item: object) -> bool:
+    return isinstance(item, dict) and item.get(HEADER_KEY) == HEADER_VALUE
+
+
+def _is_ours(first_line: str) -> bool:
+    """A header, or (a recording from before headers) a recorded-message line."""
+    try:
+        item = json.loads(first_line)
+    except ValueError:
+        return False
+    if _is_header(item):
+        return True
+    return (
+        isinstance(item, dict)
+        and item.get("format") == FORMAT
+        and isinstance(item.get("body"), dict)
+        and "test" in item
+        and "recorded_at" in item
+    )
+
+
+def start_recording(path: Path, run_id: str) -> None:
+    """Begin a fresh recording at ``path``, replacing only a recording of ours.
+
+    A file that is not one (or a symlink, a directory, a device) is refused
+    with ``UnsafeOperationError`` and left exactly as it was.
+    """
+
+    def refuse(why: str) -> UnsafeOperationError:
+        return UnsafeOperationError(
+            f"refusing to record into {path}: {why}",
+            where=str(path),
+            fix="pass --edu-record a new file name, or delete the file yourself if it is "
+            "not needed; only a recording written by edu-contracts is overwritten",
+        )
+
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None:
+        if stat.S_ISLNK(info.st_mode):
+            raise refuse("it is a symbolic link")
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse("it is not a regular file")
+        with path.open("r", encoding="utf-8", errors="replace") as fh:
+            first = fh.readline(_FIRST_LINE_LIMIT)
+        if first.strip() and not _is_ours(first):
+            raise refuse("it exists and is not a recording of edu-contracts")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(header_line(run_id) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def read_recording(path: Path | str) -> list[RecordedMessage]:
     """Every message of a recording; a bad line is an error naming file and line."""
     source = Path(path)
@@ -125,6 +214,8 @@ def read_recording(path: Path | str) -> list[RecordedMessage]:
         item = parse_json(line, where=str(source), first_line=number, max_depth=MAX_LINE_DEPTH)
         if isinstance(item, dict) and isinstance(item.get("undecodable"), dict):
             messages.append(_undecodable(item, where))
+            continue
+        if _is_header(item):
             continue
         if not isinstance(item, dict) or not isinstance(item.get("body"), dict):
             raise ContractFileError(

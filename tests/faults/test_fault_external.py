@@ -1,41 +1,37 @@
-"""The external backend on servers we do not own: sentinels survive every kind of run.
+"""The external backend on servers we do not own: sentinels stay byte-identical.
 
-The test starts its own Postgres and Azurite (standing in for a shared CI
-server and a real storage account), puts a sentinel database, a sentinel
-queue and a database named like *another* run's (``edu_00000000_…``) on
-them, then points three inner runs at them: one that passes, one that fails
-and errors, and one interrupted with SIGINT. After each, every sentinel is
-exactly as it was, and the run left none of its own databases or queues.
+The outer fixtures start a Postgres and an Azurite with the project's own
+code (standing in for a shared CI server and a real storage account) and put
+sentinels on them: a plain database, databases named like another run's
+(``edu_00000000_…``) and like reused templates (``edu_tpl_…``, one carrying
+a forged ownership marker of a dead process), a queue, and a queue named like
+another run's. Inner runs pass, fail, are interrupted (SIGINT) or killed
+(SIGKILL), with and without ``--edu-reuse`` and ``-n 2``. After each, every
+sentinel is byte-identical (``pg_dump``, comment, flags; queue metadata and
+messages) and, once the next run has reaped what a SIGKILL left, the run
+left nothing of its own (a reused template excepted, which is kept on purpose).
 """
 
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import psycopg
 import pytest
-from azure.storage.queue import QueueServiceClient
+from _shared import SharedServers, external_args, run_until_ready_then, shared_servers
 
-from edu_contracts.services.azurite import start_embedded_azurite
-from edu_contracts.services.postgres import start_embedded_postgres
+from edu_contracts.services.ownership import MARKER_PREFIX
 
 pytestmark = pytest.mark.usefixtures("inner_env")
 
-SENTINEL_DB = "sentinel_keep"
-FOREIGN_RUN_DB = "edu_00000000_db_main"  # looks like the plugin's, belongs to another run
-SENTINEL_QUEUE = "sentinel-keep"
-SENTINEL_TEXT = "sentinel message, do not delete"
+FORGED = (
+    f"{MARKER_PREFIX} kind=template name=edu_tpl_feedfacefeedface_00000000 run=tpl project=x "
+    "host=any boot=any pid=999999999 start=1 state=building mac=" + "0" * 64
+)
 
 SUITE = """
 import os, time, uuid
 import pytest
-from sqlalchemy import text
 from edu_contracts.db.models import User
 from edu_contracts.schemas.queue import DocumentProcessingData, DocumentProcessingMessage
 
@@ -43,113 +39,92 @@ def _message():
     return DocumentProcessingMessage(data=DocumentProcessingData(
         document_id=uuid.uuid4(), project_id=uuid.uuid4(), user_id=uuid.uuid4()))
 
-def test_uses_everything(edu_session, edu_queue, edu_postgres):
-    edu_session.add(User(email="external@example.com"))
+@pytest.mark.parametrize("n", [1, 2])
+def test_uses_everything(edu_session, edu_queue, edu_postgres, n):
+    edu_session.add(User(email=f"external{{n}}@example.com"))
     edu_session.commit()
     edu_queue.send(_message())
-    edu_postgres.create_database("scratch")
+    edu_postgres.create_database(f"scratch{{n}}")
     {tail}
 """
 TAILS = {
     "passing": "pass",
     "failing": "assert False, 'this run fails on purpose'",
-    "interrupted": "open(os.environ['FAULT_READY'], 'w').close(); time.sleep(120)",
+    "killed": "open(os.environ['FAULT_READY'], 'w').close(); time.sleep(120)",
 }
 
 
-@dataclass
-class Servers:
-    postgres_url: str
-    admin_url: str
-    connection_string: str
-
-
 @pytest.fixture(scope="module")
-def servers() -> Iterator[Servers]:
-    postgres = start_embedded_postgres()
-    azurite = start_embedded_azurite()
+def servers() -> Iterator[SharedServers]:
+    with shared_servers() as shared:
+        shared.add_sentinel_db("sentinel_keep")
+        shared.add_sentinel_db("edu_00000000_db_main")
+        shared.add_sentinel_db("edu_tpl_0123456789abcdef")
+        shared.add_sentinel_db("edu_tpl_feedfacefeedface_00000000", comment=FORGED)
+        shared.add_sentinel_queue("sentinel-keep")
+        shared.add_sentinel_queue("edu-00000000-main-1", {"educontractsowner": FORGED})
+        yield shared
+
+
+def _args(servers: SharedServers, reuse: bool, workers: int) -> list[str]:
+    args = external_args(servers)
+    if reuse:
+        args.append("--edu-reuse")
+    if workers:
+        args += ["-n", str(workers)]
+    return args
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [0, 2], ids=["serial", "xdist"])
+@pytest.mark.parametrize("reuse", [False, True], ids=["fresh", "reuse"])
+@pytest.mark.parametrize("run", ["passing", "failing", "SIGINT", "SIGKILL"])
+def test_sentinels_stay_byte_identical(
+    pytester: pytest.Pytester, servers: SharedServers, run: str, reuse: bool, workers: int
+) -> None:
+    before = servers.fingerprint()
+    args = _args(servers, reuse, workers)
+    tail = TAILS["killed"] if run.startswith("SIG") else TAILS[run]
+    pytester.makepyfile(test_external=SUITE.format(tail=tail))
+    if run in ("passing", "failing"):
+        result = pytester.runpytest_subprocess(*args)
+        expected = {"passed": 2} if run == "passing" else {"failed": 2}
+        assert result.parseoutcomes() == expected, result.stdout.str()[-3000:]
+    else:
+        ended = run_until_ready_then(
+            pytester.path, args, pytester.path / "ready", signal.Signals[run]
+        )
+        if run == "SIGINT":
+            assert ended.returncode == 2, ended.output[-3000:]  # pytest's "interrupted"
+    assert servers.fingerprint() == before, f"{run}: a sentinel changed"
+    # Ctrl-C under xdist may stop a worker before its teardown: like a kill,
+    # what it leaves must be reaped by the next run (a serial Ctrl-C cleans up).
+    if run == "SIGKILL" or (run == "SIGINT" and workers and servers.leftovers()):
+        left = servers.leftovers()
+        if run == "SIGKILL":
+            assert any(n.startswith("edu-") for n in left), f"nothing to reap? {left}"
+        if (
+            run == "SIGKILL" and not reuse
+        ):  # the run's own template refuses connections: still reaped
+            flags = servers.databases()
+            templates = [n for n in left if n in flags and not flags[n][2]]
+            assert templates, left
+        pytester.makepyfile(test_external=SUITE.format(tail="pass"))
+        result = pytester.runpytest_subprocess(*args)
+        assert result.parseoutcomes() == {"passed": 2}, result.stdout.str()[-3000:]
+        assert "left by killed runs" in result.stdout.str()
+        assert servers.fingerprint() == before, "the reaping run changed a sentinel"
+    assert servers.leftovers() == set(), f"{run}: the run left its own"
+
+
+def test_the_sentinel_setup_is_real(servers: SharedServers) -> None:
+    """Guard against a vacuous pass: the fingerprint sees a changed sentinel."""
+    before = servers.fingerprint()
+    with servers.connect("sentinel_keep") as conn:
+        conn.execute("UPDATE keep SET note = 'changed' WHERE id = 1")
     try:
-        assert azurite.info is not None
-        admin = postgres.info.libpq_url()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            for name in (SENTINEL_DB, FOREIGN_RUN_DB):
-                conn.execute(f'CREATE DATABASE "{name}"')
-        for name in (SENTINEL_DB, FOREIGN_RUN_DB):
-            with psycopg.connect(postgres.info.libpq_url(name), autocommit=True) as conn:
-                conn.execute("CREATE TABLE keep (id int PRIMARY KEY, note text)")
-                conn.execute("INSERT INTO keep VALUES (1, 'sentinel row')")
-        account = QueueServiceClient.from_connection_string(azurite.info.connection_string)
-        account.create_queue(SENTINEL_QUEUE).send_message(SENTINEL_TEXT)
-        yield Servers(admin, admin, azurite.info.connection_string)
+        assert servers.fingerprint() != before
     finally:
-        azurite.stop()
-        postgres.stop()
-
-
-def _assert_untouched(servers: Servers, run: str) -> None:
-    with psycopg.connect(servers.admin_url) as conn:
-        names = {r[0] for r in conn.execute("SELECT datname FROM pg_database")}
-    assert {SENTINEL_DB, FOREIGN_RUN_DB} <= names, f"{run}: a sentinel database is gone"
-    for name in (SENTINEL_DB, FOREIGN_RUN_DB):
-        url = servers.admin_url.rsplit("/", 1)[0] + "/" + name
-        with psycopg.connect(url) as conn:
-            rows = conn.execute("SELECT id, note FROM keep").fetchall()
-        assert rows == [(1, "sentinel row")], f"{run}: {name} changed: {rows}"
-    leftovers = {n for n in names if n.startswith("edu_") and n != FOREIGN_RUN_DB}
-    assert not leftovers, f"{run}: the run left its databases behind: {leftovers}"
-
-    account = QueueServiceClient.from_connection_string(servers.connection_string)
-    queues = {q.name for q in account.list_queues()}
-    assert SENTINEL_QUEUE in queues, f"{run}: the sentinel queue is gone"
-    peeked = [m.content for m in account.get_queue_client(SENTINEL_QUEUE).peek_messages(32)]
-    assert peeked == [SENTINEL_TEXT], f"{run}: the sentinel queue changed: {peeked}"
-    assert queues == {SENTINEL_QUEUE}, f"{run}: the run left queues behind: {queues}"
-
-
-def _args(servers: Servers) -> list[str]:
-    return [
-        "-p", "no:randomly", "-p", "no:cacheprovider",
-        "--edu-backend=external",
-        f"--edu-postgres-url={servers.postgres_url}",
-        f"--edu-azure-connection-string={servers.connection_string}",
-    ]  # fmt: skip
-
-
-@pytest.mark.parametrize("run", ["passing", "failing"])
-def test_sentinels_survive_a_complete_run(
-    pytester: pytest.Pytester, servers: Servers, run: str
-) -> None:
-    pytester.makepyfile(test_external=SUITE.format(tail=TAILS[run]))
-    result = pytester.runpytest_subprocess(*_args(servers))
-    expected = {"passed": 1} if run == "passing" else {"failed": 1}
-    assert result.parseoutcomes() == expected, result.stdout.str()
-    _assert_untouched(servers, run)
-
-
-def test_sentinels_survive_an_interrupted_run(
-    pytester: pytest.Pytester, servers: Servers, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    ready = pytester.path / "ready"
-    monkeypatch.setenv("FAULT_READY", str(ready))
-    pytester.makepyfile(test_external=SUITE.format(tail=TAILS["interrupted"]))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", *_args(servers)],
-        cwd=pytester.path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 120
-    while not ready.exists():
-        assert proc.poll() is None, proc.communicate()[0].decode()[-3000:]
-        assert time.monotonic() < deadline, "the inner run never reached its test"
-        time.sleep(0.1)
-    proc.send_signal(signal.SIGINT)  # Ctrl-C
-    output = proc.communicate(timeout=60)[0].decode()
-    assert proc.returncode == 2, output[-3000:]  # pytest's "interrupted"
-    assert "KeyboardInterrupt" in output
-    _assert_untouched(servers, "interrupted (SIGINT)")
-
-
-def test_the_sentinel_setup_is_real(servers: Servers, tmp_path: Path) -> None:
-    """Guard against a vacuous pass: the checks above do see the sentinels."""
-    _assert_untouched(servers, "before any run")
+        with servers.connect("sentinel_keep") as conn:
+            conn.execute("UPDATE keep SET note = 'sentinel row' WHERE id = 1")
+    assert servers.fingerprint() == before

@@ -11,6 +11,7 @@ import re
 import pytest
 
 from edu_contracts.services import Services
+from edu_contracts.workflows.recording import header_line, read_recording
 
 ISOLATION_SUITE = """
 import uuid
@@ -176,11 +177,13 @@ def test_after(edu_azurite):
     )
     record = pytester.path / "rec" / "messages.jsonl"
     record.parent.mkdir()
-    record.write_text('{"stale": true}\n')
+    record.write_text(header_line("00000000") + "\n" + '{"stale": "an older run"}\n')
     result = pytester.runpytest_subprocess("-s", f"--edu-record={record}", *external)
     result.assert_outcomes(passed=2)
     lines = record.read_text().splitlines()
-    assert len(lines) == 1
-    assert '"document_processing"' in lines[0]
+    assert len(lines) == 2  # a fresh header, then the one valid message
+    assert '"recording"' in lines[0]
+    assert "00000000" not in lines[0]
+    assert [m.type for m in read_recording(record)] == ["document_processing"]
     left = next(line for line in result.stdout.lines if "LEFT" in line)
     assert left.endswith("LEFT []"), left

@@ -161,7 +161,9 @@ def test_undecodable_producer_output_fails_at_teardown_and_in_can_i_deploy(
         "NotBase64Error",
         "PayloadInvalidError",
     }
-    assert all(json.loads(line)["undecodable"] for line in record.read_text().splitlines())
+    header, *lines = record.read_text().splitlines()
+    assert json.loads(header)["edu_contracts"] == "recording"  # the file says it is ours
+    assert all(json.loads(line)["undecodable"] for line in lines)
     verdict = can_i_deploy(str(record), "1.0.0")
     assert not verdict.ok
     found = [finding for _, finding in verdict.breaking()]
