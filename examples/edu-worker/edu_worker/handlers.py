@@ -1,10 +1,11 @@
 """One handler per task kind this worker understands, and what a failure marks.
 
-A handler runs inside a savepoint the worker opens (see
-:mod:`edu_worker.worker`); it flushes but never commits, returns a short
+A handler is a coroutine on an ``AsyncSession`` and runs inside a savepoint
+the worker opens (see :mod:`edu_worker.worker`); it flushes but never commits, returns a short
 description of what it did, and raises ``PermanentTaskError`` for a task
 that can never succeed. Every handler is idempotent, because Azure Storage
-Queue delivers at least once:
+Queue delivers at least once (relationships a handler reads are loaded
+eagerly with ``selectinload``, since an ``AsyncSession`` cannot lazy-load):
 
 * ``document_processing`` replaces a document's segments rather than
   appending, and skips a document already processed from the same bytes;
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -39,7 +40,8 @@ from edu_contracts.schemas.queue import (
     QueueTaskMessage,
     QuizGenerationMessage,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from edu_worker import generation
 from edu_worker.embedder import Embedder, HashEmbedder
@@ -55,7 +57,7 @@ _RESULT_IDS = uuid.UUID("6f1d7a52-51f4-4d6c-9a8e-3c1b2f0e9d47")
 
 @dataclass
 class HandlerContext:
-    session: Session
+    session: AsyncSession
     sources: DocumentSource
     embedder: Embedder = field(default_factory=HashEmbedder)
     segment_words: int = 120
@@ -64,13 +66,20 @@ class HandlerContext:
 # --- document_processing --------------------------------------------------------
 
 
-def process_document(ctx: HandlerContext, message: DocumentProcessingMessage) -> str:
+async def process_document(ctx: HandlerContext, message: DocumentProcessingMessage) -> str:
     """Read, split, embed and store a document's segments; mark it ready."""
     data = message.data
-    document = ctx.session.get(Document, data.document_id, with_for_update=True)
+    # an AsyncSession cannot lazy-load: the segments the handler replaces come eagerly
+    document = await ctx.session.get(
+        Document,
+        data.document_id,
+        with_for_update=True,
+        options=[selectinload(Document.segments)],
+        populate_existing=True,
+    )
     if document is None:
         return "skipped: the document was deleted before it was processed"
-    _check_owner(ctx.session, document.project_id, data.project_id, data.user_id)
+    await _check_owner(ctx.session, document.project_id, data.project_id, data.user_id)
     if not document.source_uri:
         raise PermanentTaskError("the document has no stored file to read")
     raw = ctx.sources.read(document.source_uri)
@@ -93,7 +102,7 @@ def process_document(ctx: HandlerContext, message: DocumentProcessingMessage) ->
     # Replace, never append: a redelivered task must not duplicate segments.
     # The flush deletes the old rows before the new ones take their positions.
     document.segments.clear()
-    ctx.session.flush()
+    await ctx.session.flush()
     document.segments.extend(
         DocumentSegment(
             project_id=document.project_id,
@@ -111,12 +120,14 @@ def process_document(ctx: HandlerContext, message: DocumentProcessingMessage) ->
     document.processed_at = datetime.now(UTC)
     document.content_sha256 = digest
     document.size_bytes = len(raw)
-    ctx.session.flush()
+    await ctx.session.flush()
     return f"{len(spans)} segments embedded with {ctx.embedder.model}"
 
 
-def mark_document_failed(session: Session, message: DocumentProcessingMessage, error: str) -> None:
-    document = session.get(Document, message.data.document_id)
+async def mark_document_failed(
+    session: AsyncSession, message: DocumentProcessingMessage, error: str
+) -> None:
+    document = await session.get(Document, message.data.document_id)
     if document is not None:
         document.status = DocumentStatus.FAILED
         document.error_message = error[:1000]
@@ -126,12 +137,14 @@ def mark_document_failed(session: Session, message: DocumentProcessingMessage, e
 # --- generation -------------------------------------------------------------------
 
 
-def generate_flashcards(ctx: HandlerContext, message: FlashcardGenerationMessage) -> str:
+async def generate_flashcards(ctx: HandlerContext, message: FlashcardGenerationMessage) -> str:
     data = message.data
     group_id = uuid.uuid5(_RESULT_IDS, f"flashcards:{message.message_id}")
-    if ctx.session.get(FlashcardGroup, group_id) is not None:
+    if await ctx.session.get(FlashcardGroup, group_id) is not None:
         return f"skipped: flashcard group {group_id} exists"
-    documents, segments = _sources(ctx.session, data.project_id, data.user_id, data.document_ids)
+    documents, segments = await _sources(
+        ctx.session, data.project_id, data.user_id, data.document_ids
+    )
     cards = generation.cards(segments, data.count)
     if not cards:
         raise PermanentTaskError("the documents have no sentence to make a card from")
@@ -147,16 +160,18 @@ def generate_flashcards(ctx: HandlerContext, message: FlashcardGenerationMessage
         ],
     )
     ctx.session.add(group)
-    ctx.session.flush()
+    await ctx.session.flush()
     return f"{len(cards)} flashcards in group {group_id}"
 
 
-def generate_quiz(ctx: HandlerContext, message: QuizGenerationMessage) -> str:
+async def generate_quiz(ctx: HandlerContext, message: QuizGenerationMessage) -> str:
     data = message.data
     quiz_id = uuid.uuid5(_RESULT_IDS, f"quiz:{message.message_id}")
-    if ctx.session.get(Quiz, quiz_id) is not None:
+    if await ctx.session.get(Quiz, quiz_id) is not None:
         return f"skipped: quiz {quiz_id} exists"
-    documents, segments = _sources(ctx.session, data.project_id, data.user_id, data.document_ids)
+    documents, segments = await _sources(
+        ctx.session, data.project_id, data.user_id, data.document_ids
+    )
     questions = generation.questions(segments, data.count, seed=str(message.message_id))
     if not questions:
         raise PermanentTaskError("the documents have no sentence to ask about")
@@ -179,18 +194,22 @@ def generate_quiz(ctx: HandlerContext, message: QuizGenerationMessage) -> str:
         ],
     )
     ctx.session.add(quiz)
-    ctx.session.flush()
+    await ctx.session.flush()
     return f"{len(questions)} questions in quiz {quiz_id}"
 
 
-def _sources(
-    session: Session, project_id: uuid.UUID, user_id: uuid.UUID, document_ids: Sequence[uuid.UUID]
+async def _sources(
+    session: AsyncSession,
+    project_id: uuid.UUID,
+    user_id: uuid.UUID,
+    document_ids: Sequence[uuid.UUID],
 ) -> tuple[list[Document], list[DocumentSegment]]:
     """The named documents of the project that are processed, and their segments in order."""
-    _check_owner(session, project_id, project_id, user_id)
+    await _check_owner(session, project_id, project_id, user_id)
     documents = list(
-        session.scalars(
+        await session.scalars(
             sa.select(Document)
+            .options(selectinload(Document.segments))
             .where(Document.project_id == project_id, Document.id.in_(document_ids))
             .where(Document.status == DocumentStatus.READY)
             .order_by(Document.created_at, Document.id)
@@ -202,15 +221,15 @@ def _sources(
     return documents, segments
 
 
-def _check_owner(
-    session: Session, actual_project: uuid.UUID, project_id: uuid.UUID, user_id: uuid.UUID
+async def _check_owner(
+    session: AsyncSession, actual_project: uuid.UUID, project_id: uuid.UUID, user_id: uuid.UUID
 ) -> None:
     """A task may only touch rows of the project and user it names."""
     if actual_project != project_id:
         raise PermanentTaskError(
             f"the task names project {project_id}, but the document belongs to {actual_project}"
         )
-    project = session.get(Project, project_id)
+    project = await session.get(Project, project_id)
     if project is None:
         raise PermanentTaskError(f"project {project_id} does not exist")
     if project.user_id != user_id:
@@ -223,7 +242,7 @@ def _title(kind: str, documents: Sequence[Document]) -> str:
     return f"{kind} from {len(documents)} documents"
 
 
-Handler = Callable[[HandlerContext, Any], str]
+Handler = Callable[[HandlerContext, Any], Awaitable[str]]
 HANDLERS: dict[str, Handler] = {
     "document_processing": process_document,
     "flashcard_generation": generate_flashcards,
@@ -231,7 +250,7 @@ HANDLERS: dict[str, Handler] = {
 }
 """Task kinds this worker version handles; any other stays queued for one that does."""
 
-FAILURE_MARKERS: dict[str, Callable[[Session, Any, str], None]] = {
+FAILURE_MARKERS: dict[str, Callable[[AsyncSession, Any, str], Awaitable[None]]] = {
     "document_processing": mark_document_failed,
 }
 """How a failed task shows on its row, for kinds whose row has a status."""

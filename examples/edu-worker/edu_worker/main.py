@@ -3,7 +3,7 @@
     python -m edu_worker.main
 
 =================================  ===========================================
-``DATABASE_URL``                   SQLAlchemy URL of the edu database
+``DATABASE_URL``                   async SQLAlchemy URL (``postgresql+psycopg://``)
 ``AZURE_STORAGE_CONNECTION_STRING``  the storage account holding the task queue
 ``EDU_TASK_QUEUE``                 queue name (default ``edu-tasks``)
 ``EDU_DOCUMENT_STORE``             directory edu-api keeps uploads in
@@ -19,8 +19,7 @@ import logging
 import os
 
 from edu_contracts.queue import AsyncTaskQueue
-from sqlalchemy import create_engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from edu_worker.sources import LocalDocumentStore
 from edu_worker.worker import run_worker_once
@@ -31,8 +30,10 @@ __all__ = ["main", "serve"]
 async def serve(idle_seconds: float = 2.0, stop: asyncio.Event | None = None) -> None:
     """Receive and handle batches until ``stop`` is set; sleep while the queue is empty."""
     concurrency = int(os.environ.get("EDU_WORKER_CONCURRENCY", "4"))
-    engine = create_engine(os.environ["DATABASE_URL"], pool_pre_ping=True, pool_size=concurrency)
-    sessions = sessionmaker(engine, expire_on_commit=False)
+    engine = create_async_engine(
+        os.environ["DATABASE_URL"], pool_pre_ping=True, pool_size=concurrency
+    )
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
     sources = LocalDocumentStore.from_env()
     stop = stop or asyncio.Event()
     try:
@@ -49,7 +50,7 @@ async def serve(idle_seconds: float = 2.0, stop: asyncio.Event | None = None) ->
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(stop.wait(), idle_seconds)
     finally:
-        engine.dispose()
+        await engine.dispose()
 
 
 def main() -> None:

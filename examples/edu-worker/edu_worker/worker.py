@@ -18,26 +18,28 @@ Undecodable messages never reach this code: ``receive`` already moved them
 to the poison queue with the reason, and the report lists them
 (``WorkerReport.poisoned``).
 
-The handlers are plain SQLAlchemy ORM code, run on a worker thread so the
-loop keeps serving the queue. The database is either one ``Session`` (a
-test's: its tasks then run one at a time, since a session is not
-concurrent) or a ``sessionmaker`` bound to an engine (production: every task
-its own session and connection, truly in parallel).
+The handlers are coroutines on an ``AsyncSession``. The database is an
+``async_sessionmaker``: every task gets a session of its own, so with an
+engine behind it (production, or a test marked
+``@pytest.mark.edu_isolation("database")``) tasks truly run concurrently.
+Sessions that share one connection (the plugin's default savepoint
+isolation, or a single ``AsyncSession`` passed in) cannot: interleaved
+savepoints on one connection are refused with ``ConcurrentSessionError``,
+so such tasks take turns on that connection while the queue side stays
+concurrent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from edu_contracts.queue import PoisonedTask, ReceivedTask
-from sqlalchemy import Connection
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from edu_worker.embedder import Embedder, HashEmbedder
 from edu_worker.errors import PermanentTaskError
@@ -87,34 +89,33 @@ class WorkerReport:
         return [o for o in self.outcomes if o.status == status]
 
 
+Database = AsyncSession | async_sessionmaker[AsyncSession]
+
+
 class _Sessions:
-    """One session for every task, one at a time; or one per task from an engine."""
+    """A session per task from a sessionmaker; one at a time if they share a connection."""
 
-    def __init__(self, database: Session | sessionmaker[Session]) -> None:
+    def __init__(self, database: Database) -> None:
         self._database = database
-        bind = database.bind if isinstance(database, Session) else database.kw.get("bind")
-        # a single session, or sessions sharing one connection, cannot run concurrently
-        shared = isinstance(database, Session) or isinstance(bind, Connection)
-        self._lock = threading.Lock() if shared else None
+        bind = database.bind if isinstance(database, AsyncSession) else database.kw.get("bind")
+        # one session, or sessions sharing one connection, cannot run concurrently
+        shared = isinstance(database, AsyncSession) or isinstance(bind, AsyncConnection)
+        self._lock = asyncio.Lock() if shared else None
 
-    @contextmanager
-    def __call__(self) -> Iterator[Session]:
-        if self._lock is not None:
-            with self._lock:
-                if isinstance(self._database, Session):
-                    yield self._database
-                else:
-                    with self._database() as session:
-                        yield session
-            return
-        assert not isinstance(self._database, Session)
-        with self._database() as session:
-            yield session
+    @contextlib.asynccontextmanager
+    async def __call__(self) -> AsyncIterator[AsyncSession]:
+        async with contextlib.AsyncExitStack() as stack:
+            if self._lock is not None:
+                await stack.enter_async_context(self._lock)
+            if isinstance(self._database, AsyncSession):
+                yield self._database
+            else:
+                yield await stack.enter_async_context(self._database())
 
 
 async def run_worker_once(
     queue: TaskSource,
-    database: Session | sessionmaker[Session],
+    database: Database,
     *,
     sources: DocumentSource,
     embedder: Embedder | None = None,
@@ -139,7 +140,7 @@ async def run_worker_once(
             in_flight += 1
             report.most_in_flight = max(report.most_in_flight, in_flight)
             try:
-                outcome = await asyncio.to_thread(_run, sessions, sources, embedder, received)
+                outcome = await _run(sessions, sources, embedder, received)
                 if outcome.status != "retry":
                     await queue.ack(received)
             finally:
@@ -152,14 +153,14 @@ async def run_worker_once(
     return report
 
 
-def _run(
+async def _run(
     sessions: _Sessions, sources: DocumentSource, embedder: Embedder, received: ReceivedTask
 ) -> Outcome:
-    with sessions() as session:
-        return _handle(HandlerContext(session, sources, embedder), received)
+    async with sessions() as session:
+        return await _handle(HandlerContext(session, sources, embedder), received)
 
 
-def _handle(context: HandlerContext, received: ReceivedTask) -> Outcome:
+async def _handle(context: HandlerContext, received: ReceivedTask) -> Outcome:
     message = received.message
     handler = handler_for(message)
 
@@ -170,27 +171,27 @@ def _handle(context: HandlerContext, received: ReceivedTask) -> Outcome:
         return outcome("retry", f"this worker has no handler for {message.type}")
     session = context.session
     try:
-        with session.begin_nested():
-            detail = handler(context, message)
-        session.commit()
+        async with session.begin_nested():
+            detail = await handler(context, message)
+        await session.commit()
         return outcome("done", detail)
     except PermanentTaskError as exc:
-        _mark_failed(session, message, str(exc))
+        await _mark_failed(session, message, str(exc))
         return outcome("failed", str(exc))
     except Exception as exc:  # transient until proven otherwise: retry, then poison
         _log.exception("%s %s failed", message.type, received.message_id)
         error = f"attempt {received.dequeue_count} failed ({type(exc).__name__}); will retry"
-        _mark_failed(session, message, error)
+        await _mark_failed(session, message, error)
         return outcome("retry", f"{type(exc).__name__}: {exc}")
 
 
-def _mark_failed(session: Session, message: object, error: str) -> None:
+async def _mark_failed(session: AsyncSession, message: object, error: str) -> None:
     marker = FAILURE_MARKERS.get(getattr(message, "type", ""))
     if marker is None:
         return
     try:
-        with session.begin_nested():
-            marker(session, message, error)
-        session.commit()
+        async with session.begin_nested():
+            await marker(session, message, error)
+        await session.commit()
     except Exception:  # the database itself is failing; the retry will tell
         _log.exception("could not mark the task's row failed")

@@ -1,11 +1,13 @@
 import pytest
-from edu_contracts.db.models import FlashcardGroup, Quiz
+from edu_contracts.db.models import Document, FlashcardGroup, Quiz
 from edu_contracts.schemas.queue import (
     FlashcardGenerationData,
     FlashcardGenerationMessage,
     QuizGenerationData,
     QuizGenerationMessage,
 )
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from edu_worker import run_worker_once
 
@@ -16,11 +18,35 @@ The nucleus stores the genetic information. Lysosomes digest worn-out organelles
 """
 
 
+async def fresh(session, doc):
+    """``doc`` as the worker's sessions left it, with what the tests read loaded
+    (an ``AsyncSession`` cannot lazy-load)."""
+    return await session.get(
+        Document,
+        doc.id,
+        populate_existing=True,
+        options=[
+            selectinload(Document.project),
+            selectinload(Document.segments),
+            selectinload(Document.flashcard_groups).selectinload(FlashcardGroup.flashcards),
+            selectinload(Document.quizzes).selectinload(Quiz.questions),
+        ],
+    )
+
+
 @pytest.fixture
-async def ready_document(upload, edu_factories, edu_async_queue, edu_session, document_store):
-    doc = upload(TEXT)
-    await edu_async_queue.send(edu_factories.task("document_processing", document=doc))
-    await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+async def ready_document(
+    upload,
+    edu_async_factories,
+    edu_async_queue,
+    edu_async_sessionmaker,
+    edu_async_session,
+    document_store,
+):
+    doc = await upload(TEXT)
+    await edu_async_queue.send(await edu_async_factories.task("document_processing", document=doc))
+    await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+    doc = await fresh(edu_async_session, doc)
     assert doc.status == "ready"
     return doc
 
@@ -32,19 +58,24 @@ def _generation(model, data_model, doc, **fields):
     return model(data=data)
 
 
+async def _count(session, model, **where):
+    return await session.scalar(select(func.count()).select_from(model).filter_by(**where))
+
+
 async def test_flashcards_are_generated_from_the_documents_segments(
-    ready_document, edu_async_queue, edu_session, document_store
+    ready_document, edu_async_queue, edu_async_sessionmaker, edu_async_session, document_store
 ):
     await edu_async_queue.send(
         _generation(FlashcardGenerationMessage, FlashcardGenerationData, ready_document, count=3)
     )
 
-    report = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
 
     assert [o.status for o in report.outcomes] == ["done"]
-    (group,) = ready_document.flashcard_groups
+    doc = await fresh(edu_async_session, ready_document)
+    (group,) = doc.flashcard_groups
     assert len(group.flashcards) == 3
-    segment_ids = {s.id for s in ready_document.segments}
+    segment_ids = {s.id for s in doc.segments}
     for card in group.flashcards:
         assert "_____" in card.front
         assert card.back not in card.front
@@ -52,28 +83,28 @@ async def test_flashcards_are_generated_from_the_documents_segments(
 
 
 async def test_a_redelivered_generation_task_makes_one_result(
-    ready_document, edu_async_queue, edu_session, document_store
+    ready_document, edu_async_queue, edu_async_sessionmaker, edu_async_session, document_store
 ):
     message = _generation(QuizGenerationMessage, QuizGenerationData, ready_document, count=2)
     await edu_async_queue.send(message)
     await edu_async_queue.send(message)  # at-least-once delivery: the same task twice
 
-    report = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
 
     assert [o.status for o in report.outcomes] == ["done", "done"]
-    assert edu_session.query(Quiz).filter_by(project_id=ready_document.project_id).count() == 1
+    assert await _count(edu_async_session, Quiz, project_id=ready_document.project_id) == 1
 
 
 async def test_quiz_questions_have_exactly_one_right_answer(
-    ready_document, edu_async_queue, edu_session, document_store
+    ready_document, edu_async_queue, edu_async_sessionmaker, edu_async_session, document_store
 ):
     await edu_async_queue.send(
         _generation(QuizGenerationMessage, QuizGenerationData, ready_document, count=4)
     )
 
-    await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+    await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
 
-    (quiz,) = ready_document.quizzes
+    (quiz,) = (await fresh(edu_async_session, ready_document)).quizzes
     assert len(quiz.questions) == 4
     for question in quiz.questions:
         assert len(question.options) >= 2
@@ -81,17 +112,17 @@ async def test_quiz_questions_have_exactly_one_right_answer(
 
 
 async def test_generation_from_an_unprocessed_document_fails_without_retry(
-    upload, edu_async_queue, edu_session, document_store
+    upload, edu_async_queue, edu_async_sessionmaker, edu_async_session, document_store
 ):
-    pending = upload(TEXT)
+    pending = await fresh(edu_async_session, await upload(TEXT))
     await edu_async_queue.send(
         _generation(FlashcardGenerationMessage, FlashcardGenerationData, pending)
     )
 
-    report = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
 
     assert [(o.status, o.detail) for o in report.outcomes] == [
         ("failed", "none of the requested documents is processed")
     ]
-    assert edu_session.query(FlashcardGroup).count() == 0
+    assert await _count(edu_async_session, FlashcardGroup) == 0
     assert await edu_async_queue.messages() == []

@@ -1,6 +1,8 @@
 import pytest
-from edu_contracts.db.search import nearest_segments
+from edu_contracts.db.models import Document
+from edu_contracts.db.search import async_nearest_segments
 from edu_contracts.schemas.queue import DocumentProcessingData, DocumentProcessingMessage
+from sqlalchemy.orm import selectinload
 
 from edu_worker import HashEmbedder, run_worker_once
 
@@ -14,23 +16,38 @@ The Calvin cycle fixes carbon dioxide into sugar. It needs the ATP made by the l
 """
 
 
+async def fresh(session, doc):
+    """``doc`` as the worker's own sessions left it, segments loaded (no lazy loads in async)."""
+    return await session.get(
+        Document, doc.id, populate_existing=True, options=[selectinload(Document.segments)]
+    )
+
+
 @pytest.fixture
-async def processed(upload, edu_factories, edu_async_queue, edu_session, document_store):
-    doc = upload(TEXT)
-    await edu_async_queue.send(edu_factories.task("document_processing", document=doc))
-    await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+async def processed(
+    upload, edu_async_factories, edu_async_queue, edu_async_sessionmaker, document_store
+):
+    doc = await upload(TEXT)
+    await edu_async_queue.send(await edu_async_factories.task("document_processing", document=doc))
+    await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
     return doc
 
 
 async def test_processing_marks_document_ready(
-    upload, edu_factories, edu_async_queue, edu_session, document_store
+    upload,
+    edu_async_factories,
+    edu_async_queue,
+    edu_async_sessionmaker,
+    edu_async_session,
+    document_store,
 ):
-    doc = upload(TEXT)
-    await edu_async_queue.send(edu_factories.task("document_processing", document=doc))
+    doc = await upload(TEXT)
+    await edu_async_queue.send(await edu_async_factories.task("document_processing", document=doc))
 
-    report = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
 
     assert [o.status for o in report.outcomes] == ["done"]
+    doc = await fresh(edu_async_session, doc)
     assert doc.status == "ready"
     assert len(doc.segments) > 0
     assert doc.error_message is None
@@ -39,38 +56,54 @@ async def test_processing_marks_document_ready(
     assert await edu_async_queue.messages() == []  # acked
 
 
-async def test_segments_are_found_by_meaning(processed, edu_session):
+async def test_segments_are_found_by_meaning(processed, edu_async_session):
     query = HashEmbedder().embed(["why do leaves look green"])[0]
 
-    hits = nearest_segments(
-        edu_session, project_id=processed.project_id, query_vector=query, limit=1
+    hits = await async_nearest_segments(
+        edu_async_session, project_id=processed.project_id, query_vector=query, limit=1
     )
 
     assert "Chlorophyll" in hits[0][0].content
 
 
 async def test_processing_twice_does_not_duplicate_segments(
-    processed, edu_factories, edu_async_queue, edu_session, document_store
+    processed,
+    edu_async_factories,
+    edu_async_queue,
+    edu_async_sessionmaker,
+    edu_async_session,
+    document_store,
 ):
-    before = [(s.position, s.content) for s in processed.segments]
-    await edu_async_queue.send(edu_factories.task("document_processing", document=processed))
+    before = [(s.position, s.content) for s in (await fresh(edu_async_session, processed)).segments]
+    assert before
+    await edu_async_queue.send(
+        await edu_async_factories.task("document_processing", document=processed)
+    )
 
-    report = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
 
     assert report.outcomes[0].detail.startswith("skipped: already processed")
-    assert [(s.position, s.content) for s in processed.segments] == before
+    after = await fresh(edu_async_session, processed)
+    assert [(s.position, s.content) for s in after.segments] == before
 
 
 async def test_a_changed_file_replaces_the_segments(
-    processed, edu_factories, edu_async_queue, edu_session, document_store
+    processed,
+    edu_async_factories,
+    edu_async_queue,
+    edu_async_sessionmaker,
+    edu_async_session,
+    document_store,
 ):
     document_store.put(processed.source_uri, b"Only one sentence now.")
-    await edu_async_queue.send(edu_factories.task("document_processing", document=processed))
+    await edu_async_queue.send(
+        await edu_async_factories.task("document_processing", document=processed)
+    )
 
-    await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+    await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
 
-    edu_session.expire_all()
-    assert [s.content for s in processed.segments] == ["Only one sentence now."]
+    after = await fresh(edu_async_session, processed)
+    assert [s.content for s in after.segments] == ["Only one sentence now."]
 
 
 @pytest.mark.parametrize(
@@ -82,18 +115,26 @@ async def test_a_changed_file_replaces_the_segments(
     ],
 )
 async def test_an_unreadable_document_is_marked_failed_and_not_retried(
-    content, error, upload, edu_factories, edu_async_queue, edu_session, document_store
+    content,
+    error,
+    upload,
+    edu_async_factories,
+    edu_async_queue,
+    edu_async_sessionmaker,
+    edu_async_session,
+    document_store,
 ):
-    doc = upload(b"placeholder")
+    doc = await upload(b"placeholder")
     if content is None:
         document_store.path(doc.source_uri).unlink()
     else:
         document_store.put(doc.source_uri, content)
-    await edu_async_queue.send(edu_factories.task("document_processing", document=doc))
+    await edu_async_queue.send(await edu_async_factories.task("document_processing", document=doc))
 
-    report = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
 
     assert [o.status for o in report.outcomes] == ["failed"]
+    doc = await fresh(edu_async_session, doc)
     assert doc.status == "failed"
     assert error in doc.error_message
     assert doc.segments == []
@@ -101,10 +142,15 @@ async def test_an_unreadable_document_is_marked_failed_and_not_retried(
 
 
 async def test_a_task_for_someone_elses_project_is_refused(
-    upload, edu_factories, edu_async_queue, edu_session, document_store
+    upload,
+    edu_async_factories,
+    edu_async_queue,
+    edu_async_sessionmaker,
+    edu_async_session,
+    document_store,
 ):
-    doc = upload(TEXT)
-    stranger = edu_factories.user(projects=0)
+    doc = await upload(TEXT)
+    stranger = await edu_async_factories.user(projects=0)
     await edu_async_queue.send(
         DocumentProcessingMessage(
             data=DocumentProcessingData(
@@ -113,18 +159,18 @@ async def test_a_task_for_someone_elses_project_is_refused(
         )
     )
 
-    report = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
 
     assert report.outcomes[0].status == "failed"
-    assert "does not belong to user" in doc.error_message
+    assert "does not belong to user" in (await fresh(edu_async_session, doc)).error_message
 
 
 async def test_a_document_deleted_before_processing_is_skipped(
-    edu_factories, edu_async_queue, edu_session, document_store
+    edu_async_factories, edu_async_queue, edu_async_sessionmaker, document_store
 ):
-    await edu_async_queue.send(edu_factories.message("document_processing"))
+    await edu_async_queue.send(await edu_async_factories.message("document_processing"))
 
-    report = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
 
     assert [o.status for o in report.outcomes] == ["done"]
     assert report.outcomes[0].detail.startswith("skipped: the document was deleted")

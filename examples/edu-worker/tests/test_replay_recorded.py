@@ -37,14 +37,26 @@ Active transport pumps ions against their gradient and consumes ATP.
 
 
 async def test_recorded_message_is_handled(
-    edu_recorded_message, edu_factories, edu_async_queue, edu_session, document_store, upload
+    edu_recorded_message,
+    edu_async_factories,
+    edu_async_queue,
+    edu_async_sessionmaker,
+    document_store,
+    upload,
 ):
     text = edu_recorded_message.wire_text()
     message = decode(text)
-    await _given(message, edu_factories, edu_async_queue, edu_session, document_store, upload)
+    await _given(
+        message,
+        edu_async_factories,
+        edu_async_queue,
+        edu_async_sessionmaker,
+        document_store,
+        upload,
+    )
 
     await edu_async_queue.send_raw(text)
-    report = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
 
     origin = f"recorded by {edu_recorded_message.test}"
     assert [(o.type, o.status) for o in report.outcomes] == [(message.type, "done")], (
@@ -55,22 +67,22 @@ async def test_recorded_message_is_handled(
     assert await edu_async_queue.poisoned() == []
 
 
-async def _given(message, edu_factories, edu_async_queue, edu_session, document_store, upload):
+async def _given(message, factories, queue, sessions, document_store, upload):
     """The rows the message names, as the producer would have left them."""
     data = message.data
-    user = edu_factories.user(id=data.user_id, projects=0)
-    project = edu_factories.project(id=data.project_id, user=user, documents=0)
+    user = await factories.user(id=data.user_id, projects=0)
+    project = await factories.project(id=data.project_id, user=user, documents=0)
     if message.type == "document_processing":
-        upload(TEXT, id=data.document_id, project=project)
+        await upload(TEXT, id=data.document_id, project=project)
         return
     document_ids: tuple[uuid.UUID, ...] = getattr(data, "document_ids", ())
     for document_id in document_ids:
-        upload(TEXT, id=document_id, project=project)
-        await edu_async_queue.send(
+        await upload(TEXT, id=document_id, project=project)
+        await queue.send(
             DocumentProcessingMessage.of(
                 document_id=document_id, project_id=project.id, user_id=user.id
             )
         )
     if document_ids:
-        prepared = await run_worker_once(edu_async_queue, edu_session, sources=document_store)
+        prepared = await run_worker_once(queue, sessions, sources=document_store)
         assert {o.status for o in prepared.outcomes} == {"done"}, prepared.outcomes
