@@ -39,7 +39,6 @@ from edu_contracts.testing._state import STATE_KEY, WORKERINPUT_KEY, RunState, r
 from edu_contracts.testing.fixtures import (
     _edu_isolated,
     _edu_isolation,
-    edu_async_queue,
     edu_azurite,
     edu_config,
     edu_connection,
@@ -47,12 +46,11 @@ from edu_contracts.testing.fixtures import (
     edu_engine,
     edu_factories,
     edu_postgres,
-    edu_queue,
-    edu_recorded_message,
     edu_services,
     edu_session,
     edu_sessionmaker,
 )
+from edu_contracts.testing.queue_fixtures import edu_async_queue, edu_queue, edu_recorded_message
 from edu_contracts.testing.redact import SecretScrubber
 
 __all__ = [

@@ -38,7 +38,6 @@ __all__ = [
     "project_key",
     "reused_services",
     "reused_template",
-    "schema_hash",
     "select_projects",
     "state_path",
     "stop_reused",
@@ -60,27 +59,6 @@ def project_key(rootdir: Path) -> str:
 
 def state_path(rootdir: Path) -> Path:
     return _state_dir() / f"{project_key(rootdir)}.json"
-
-
-def schema_hash() -> str:
-    """Hash of everything that shapes the migrated database."""
-    from sqlalchemy.dialects import postgresql
-    from sqlalchemy.schema import CreateIndex, CreateTable
-
-    from edu_contracts.db.base import Base
-    from edu_contracts.db.migrate import alembic_config
-
-    digest = hashlib.sha256()
-    script_location = Path(alembic_config().get_main_option("script_location") or ".")
-    for path in sorted(script_location.rglob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
-    for table in Base.metadata.sorted_tables:
-        digest.update(str(CreateTable(table).compile(dialect=dialect)).encode())
-        for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
-            digest.update(str(CreateIndex(index).compile(dialect=dialect)).encode())
-    return digest.hexdigest()[:16]
 
 
 def template_label() -> str:
