@@ -61,7 +61,8 @@ def test_what_the_producer_sends_the_consumer_handles(tmp_path: Path) -> None:
     junit = tmp_path / "worker.xml"
 
     _pytest("edu-api", f"--edu-record={recording}")
-    entries = [json.loads(line) for line in recording.read_text().splitlines()]
+    header, *entries = [json.loads(line) for line in recording.read_text().splitlines()]
+    assert header["edu_contracts"] == "recording"  # the file marks itself as ours
     _pytest("edu-worker", f"--junitxml={junit}", f"--edu-replay={recording}")
     replayed = _replayed(junit)
 
