@@ -45,7 +45,7 @@ TEMPLATE_RUN_ID = "tpl"  # the janitor run id of kept templates: edu_tpl_<key>
 MAX_CACHE_BYTES = 512 * 1024 * 1024
 _PACKAGE = Path(__file__).resolve().parents[1]
 # everything the DDL is built from: models, types, enums, JSONB shapes, revisions
-_SOURCES = ("db", "schemas")
+_SOURCES = ("db", "schemas", "services")  # services: how the cluster is built and signed
 _LIBRARIES = ("sqlalchemy", "alembic", "pgvector")
 
 
