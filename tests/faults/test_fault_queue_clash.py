@@ -18,7 +18,7 @@ from azure.storage.queue import QueueClient
 
 from edu_contracts.errors import UnsafeOperationError
 from edu_contracts.services import AzuriteInfo
-from edu_contracts.testing import fixtures
+from edu_contracts.testing import queue_fixtures
 from edu_contracts.testing._state import run_state
 
 SENTINEL = "sentinel: someone else's message"
@@ -31,7 +31,7 @@ def clash(
     state = run_state(request.config)
     number = 900_000 + (id(request) % 10_000)
     name = f"edu-{state.run_id}-{state.worker_slug}-{number}"
-    monkeypatch.setattr(fixtures, "_queue_counter", itertools.count(number))
+    monkeypatch.setattr(queue_fixtures, "_queue_counter", itertools.count(number))
     made = []
     for queue_name in (name, name + "-poison"):
         client = QueueClient.from_connection_string(edu_azurite.connection_string, queue_name)
