@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from edu_contracts.compat import _regex
+from edu_contracts.compat._load import ARRAY_KWS, NUMBER_KWS, OBJECT_KWS, STRING_KWS
 from edu_contracts.compat._prove import _OF_TYPE, CLASSES, NOTHING, finite, values_of
 from edu_contracts.compat._resolve import child_pointer
 
@@ -47,33 +48,8 @@ _ASSERTED_FORMATS = frozenset(
         "regex",
     ]
 )
-_STRING = ("minLength", "maxLength", "pattern", "format")
-_NUMBER = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
-_OBJECT = (
-    "properties",
-    "required",
-    "additionalProperties",
-    "unevaluatedProperties",
-    "patternProperties",
-    "dependencies",
-    "dependentRequired",
-    "dependentSchemas",
-    "minProperties",
-    "maxProperties",
-    "propertyNames",
-)
-_ARRAY = (
-    "items",
-    "prefixItems",
-    "additionalItems",
-    "unevaluatedItems",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "contains",
-    "minContains",
-    "maxContains",
-)
+# the keywords that constrain each type, as the loader classifies them
+_STRING, _NUMBER, _OBJECT, _ARRAY = STRING_KWS, NUMBER_KWS, OBJECT_KWS, ARRAY_KWS
 _IN_PLACE = ("allOf", "anyOf", "oneOf", "not", "if", "$ref", "dependentSchemas", "dependencies")
 
 
