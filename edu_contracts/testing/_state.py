@@ -142,8 +142,13 @@ class RunState:
                 from edu_contracts.services.postgres import _server_version, postgres_bin_dir
 
                 self.services().postgres  # noqa: B018  (started from the cached cluster)
-                self._template = template_name(schema_key(_server_version(postgres_bin_dir())))
-            else:
+                cached = template_name(schema_key(_server_version(postgres_bin_dir())))
+                if cached in self.janitor().markers(cached.replace("_", r"\_")):
+                    # this run's own throwaway server, copied from our cache: everything
+                    # on it was made by us, the proof the janitor asks before a clone
+                    self.janitor().created.append(cached)
+                    self._template = cached
+            if self._template is None:
                 from edu_contracts.db.migrate import upgrade
 
                 janitor = self.janitor()
@@ -152,6 +157,14 @@ class RunState:
                 self._template = janitor.name(TEMPLATE_LABEL)
                 janitor.mark_template(self._template)
         return self._template
+
+    def present_template(self) -> str:
+        """``template()``, rebuilt if it is no longer on the server (a clone needs it there)."""
+        name = self.template()
+        if name not in self.janitor().markers(name.replace("_", r"\_")):
+            self._template = None
+            name = self.template()
+        return name
 
     def _reused_template(self) -> str:
         """The template for the current schema hash; built once, kept across runs."""
