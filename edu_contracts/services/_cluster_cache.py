@@ -90,7 +90,10 @@ def _build(entry: Path, key: str, owner: tuple[int, int] | None) -> None:
     try:
         server.spawn()
         info = server.wait_ready()
-        keeper = DatabaseJanitor(info, TEMPLATE_RUN_ID)
+        # kind "template": signed as kept on purpose. As a "run" database of a builder
+        # long gone, any reaper reaching a run's server (an inner run on the external
+        # backend) would drop it, and every later clone from it would fail
+        keeper = DatabaseJanitor(info, TEMPLATE_RUN_ID, kind="template")
         upgrade(keeper.create(key))
         keeper.mark_template(template_name(key))
         # a clean shutdown writes a checkpoint: every copy then starts without recovery

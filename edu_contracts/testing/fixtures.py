@@ -227,7 +227,7 @@ def _isolation(request: pytest.FixtureRequest, services: Services) -> Iterator[I
     state = run_state(request.config)
     janitor = state.janitor()
     label = f"t_{state.worker_slug}_{next(_database_counter)}"
-    url = janitor.create(label, template=state.present_template())
+    url = janitor.create(label, template=state.template())
     try:
         yield Isolation(mode, url)
     finally:

@@ -10,6 +10,8 @@ import psycopg
 import pytest
 
 from edu_contracts.services import _cluster_cache as cache
+from edu_contracts.services.janitor import DatabaseJanitor
+from edu_contracts.services.ownership import Marker
 from edu_contracts.services.postgres import EmbeddedPostgres, _server_version
 
 
@@ -67,3 +69,24 @@ def test_prune_keeps_the_entry_in_use_and_drops_the_oldest(
     removed = cache.prune(keep=entries[0], max_bytes=1500)
     assert sorted(p.name for p in removed) == ["mid"]
     assert [e.exists() for e in entries] == [True, False, True]
+
+
+def test_a_reaper_keeps_the_cached_template() -> None:
+    """The builder of the cached template is long gone; a reaper reaching a run's
+    server (an inner run on the external backend does) must still leave it, or
+    every later clone from it fails."""
+
+    server = EmbeddedPostgres(with_template=True)
+    try:
+        server.spawn()
+        info = server.wait_ready()
+        name = cache.template_name(cache.schema_key(_server_version(server.bin_dir)))
+        reaper = DatabaseJanitor(info, "reaper")
+        marker = Marker.verify(reaper.markers(name.replace("_", r"\_"))[name], name)
+        # what the reaper spares, whether or not the builder still lives
+        assert marker is not None
+        assert (marker.kind, marker.state) == ("template", "ready")
+        assert name not in reaper.reap()
+        assert name in reaper.markers(name.replace("_", r"\_"))
+    finally:
+        server.stop()
