@@ -2,41 +2,23 @@
 
 A run killed with SIGKILL runs no cleanup: its databases (a template that
 refuses connections among them) and queues stay on an external server.
-The next run that reaches the same servers calls :func:`reap`: a database or
-queue goes only if its ownership marker verifies with this user's key and
-its owner process is certainly gone (``Marker.owner_gone``). Anything
-unmarked, foreign, or of a live run stays.
+The next run that reaches the same servers reaps each service when it first
+reaches it (``DatabaseJanitor.reap``, :func:`reap_queues`): a database or
+queue goes only if its ownership marker verifies with this user's key and its
+owner process is certainly gone (``Marker.owner_gone``). Anything unmarked,
+foreign, or of a live run stays.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 
-from edu_contracts.services import Services
-from edu_contracts.services.janitor import DatabaseJanitor
 from edu_contracts.services.ownership import METADATA_KEY, Marker
 
-__all__ = [
-    "POISON_SUFFIX",
-    "QUEUE_PREFIX",
-    "Reaped",
-    "queue_marker",
-    "reap",
-    "reap_queues",
-]
+__all__ = ["POISON_SUFFIX", "QUEUE_PREFIX", "queue_marker", "reap_queues"]
 
 QUEUE_PREFIX = "edu-"
 POISON_SUFFIX = "-poison"
-
-
-@dataclass
-class Reaped:
-    databases: list[str] = field(default_factory=list)
-    queues: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.databases or self.queues)
 
 
 def queue_marker(name: str, metadata: dict[str, str] | None) -> Marker | None:
@@ -72,11 +54,3 @@ def reap_queues(connection_string: str) -> list[str]:
     finally:
         account.close()
     return deleted
-
-
-def reap(services: Services) -> Reaped:
-    """Remove killed runs' databases and queues from ``services``; what went."""
-    reaped = Reaped()
-    reaped.databases = DatabaseJanitor(services.postgres, "reaper").reap()
-    reaped.queues = reap_queues(services.azurite.connection_string)
-    return reaped

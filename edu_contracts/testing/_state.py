@@ -56,6 +56,7 @@ class RunState:
     rootdir: Path = field(default_factory=Path.cwd)
     owner_pid: int = field(default_factory=os.getpid)  # the run's main process, for markers
     notes: list[str] = field(default_factory=list)  # said in the terminal summary
+    _queues_reaped: bool = False
 
     # -- services -----------------------------------------------------------
     def services(self) -> Services:
@@ -73,20 +74,30 @@ class RunState:
 
                 context = running_services(self.config)
             self._services = self._stack.enter_context(context)
-            if self.owns_services and (self.config.reuse or self.config.backend == "external"):
-                self._reap(self._services)
         return self._services
 
-    def _reap(self, services: Services) -> None:
-        """Remove what killed runs of ours left on servers that outlive runs."""
-        from edu_contracts.services.reaper import reap
+    @property
+    def _reaps(self) -> bool:
+        """Servers that outlive runs (kept or external) may hold killed runs' leftovers."""
+        return self.owns_services and (self.config.reuse or self.config.backend == "external")
 
-        reaped = reap(services)
-        if reaped:
+    def _reaped(self, what: str, names: list[str]) -> None:
+        if names:
             self.notes.append(
-                f"removed {len(reaped.databases)} database(s) and {len(reaped.queues)} "
-                f"queue(s) left by killed runs: {', '.join(reaped.databases + reaped.queues)}"
+                f"removed {len(names)} {what} left by killed runs: {', '.join(names)}"
             )
+
+    def reap_queues_once(self) -> None:
+        """Before this run's first queue: remove killed runs' queues on its Azurite.
+
+        Each service is reaped when the run first reaches it, so a DB-only run
+        never imports the Azure SDK nor waits for a listing of queues.
+        """
+        if self._reaps and not self._queues_reaped:
+            from edu_contracts.services.reaper import reap_queues
+
+            self._queues_reaped = True
+            self._reaped("queue(s)", reap_queues(self.services().azurite.connection_string))
 
     def secrets(self) -> tuple[str, ...]:
         """Every credential this run knows, for scrubbing reports."""
@@ -106,9 +117,10 @@ class RunState:
         if self._janitor is None:
             from edu_contracts.services.janitor import DatabaseJanitor
 
-            self._janitor = DatabaseJanitor(
-                self.services().postgres, self.run_id, owner_pid=self.owner_pid
-            )
+            server = self.services().postgres
+            if self._reaps:  # the run's first database work: killed runs' databases go
+                self._reaped("database(s)", DatabaseJanitor(server, "reaper").reap())
+            self._janitor = DatabaseJanitor(server, self.run_id, owner_pid=self.owner_pid)
             self._stack.callback(self._drop_databases)
         return self._janitor
 
@@ -158,14 +170,6 @@ class RunState:
                 janitor.mark_template(self._template)
         return self._template
 
-    def present_template(self) -> str:
-        """``template()``, rebuilt if it is no longer on the server (a clone needs it there)."""
-        name = self.template()
-        if name not in self.janitor().markers(name.replace("_", r"\_")):
-            self._template = None
-            name = self.template()
-        return name
-
     def _reused_template(self) -> str:
         """The template for the current schema hash; built once, kept across runs."""
         from edu_contracts.testing.reuse import reused_template
@@ -200,6 +204,8 @@ class RunState:
     def to_workerinput(self) -> str:
         services = self.services()
         template = self.template()
+        self.janitor()  # workers never reap: the controller does, for all of them
+        self.reap_queues_once()
         return json.dumps(
             {
                 "run_id": self.run_id,

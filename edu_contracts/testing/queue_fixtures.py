@@ -42,6 +42,7 @@ def _test_queue(request: pytest.FixtureRequest, services: Services) -> Iterator[
 
     services.check_alive()
     state = run_state(request.config)
+    state.reap_queues_once()
     name = f"edu-{state.run_id}-{state.worker_slug}-{next(_queue_counter)}"
     tasks = TaskQueue.from_connection_string(
         services.azurite.connection_string, name, **_QUICK_RETRIES

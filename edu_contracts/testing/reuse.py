@@ -82,7 +82,6 @@ def reused_template(server: PostgresInfo, rootdir: Path, owner_pid: int) -> str:
     templates are dropped only when their marker proves them this project's;
     a half-built one (its builder was killed) is rebuilt.
     """
-    from edu_contracts.db.migrate import upgrade
     from edu_contracts.errors import UnsafeOperationError
     from edu_contracts.services.janitor import DatabaseJanitor
     from edu_contracts.services.ownership import Marker
@@ -115,6 +114,8 @@ def reused_template(server: PostgresInfo, rootdir: Path, owner_pid: int) -> str:
                 if marker.state == "ready":
                     return name
                 keeper.force_drop_proven(name)  # half-built: its builder died mid-way
+            from edu_contracts.db.migrate import upgrade  # only here: Alembic and the models
+
             url = keeper.create(label)
             try:
                 upgrade(url)
