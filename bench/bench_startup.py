@@ -261,14 +261,19 @@ def _pytest_rows(venv: Path) -> BenchTable:
 def _cli_rows(venv: Path) -> BenchTable:
     exe = str(venv / "bin" / "edu-contracts")
     python = str(venv / "bin" / "python")
-    site = subprocess.run(
-        [python, "-c", "import edu_contracts, os; print(os.path.dirname(edu_contracts.__file__))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    schema = str(Path(site) / "contracts" / "1.0.0" / "messages" / "document_processing.json")
     with _project({}) as root:
+        site = subprocess.run(  # from the empty folder: the installed copy, not this tree
+            [
+                python,
+                "-c",
+                "import edu_contracts, os; print(os.path.dirname(edu_contracts.__file__))",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=root,
+        ).stdout.strip()
+        schema = str(Path(site) / "contracts" / "1.0.0" / "messages" / "document_processing.json")
 
         def cli(*args: str) -> Callable[[], tuple[float, float]]:
             return lambda: _run([exe, *args], root)
