@@ -128,10 +128,24 @@ def reused_template(server: PostgresInfo, rootdir: Path, owner_pid: int) -> str:
             lock.execute("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
 
 
+def _installed_as_started(state: dict[str, Any]) -> bool:
+    """False once a kept server's programs were removed or replaced (a rebuilt venv,
+    an upgraded wheel): it runs on, but can no longer load its own extension files."""
+    from edu_contracts.services.postgres import postgres_bin_dir
+
+    if state.get("postgres_bin") != str(postgres_bin_dir()):
+        return False
+    with contextlib.suppress(OSError):  # another user's process: the path check must do
+        return not os.readlink(f"/proc/{state['postgres_pid']}/exe").endswith(" (deleted)")
+    return True
+
+
 def _alive(state: dict[str, Any]) -> bool:
     import psycopg
 
     if not (pid_alive(state["postgres_pid"]) and pid_alive(state["azurite_pid"])):
+        return False
+    if not _installed_as_started(state):
         return False
     info = PostgresInfo(**state["postgres"])
     try:
@@ -181,6 +195,7 @@ def _start_detached(config: EduConfig) -> dict[str, Any]:
         "postgres": asdict(pg_info),
         "azurite": asdict(az_info),
         "postgres_pid": postgres.process.pid,
+        "postgres_bin": str(postgres.bin_dir),
         "azurite_pid": azurite.process.pid,
         "run_dirs": [str(postgres.run_dir), str(azurite.run_dir)],
         "started_at": time.time(),

@@ -50,3 +50,21 @@ def test_second_run_reuses_the_running_services(pytester: pytest.Pytester) -> No
     assert not pid_alive(state["postgres_pid"])
     assert not pid_alive(state["azurite_pid"])
     assert not any(Path(d).exists() for d in state["run_dirs"])
+
+
+def test_services_of_a_replaced_install_are_restarted(pytester: pytest.Pytester) -> None:
+    """A kept server outlives a rebuilt venv but can no longer load pgvector's files:
+    the next run must start fresh services instead of failing to migrate."""
+    state_file = reuse.state_path(pytester.path)
+    pytester.makepyfile(test_probe=PROBE)
+    try:
+        pytester.runpytest_subprocess("--edu-reuse").assert_outcomes(passed=1)
+        old = json.loads(state_file.read_text())
+        state_file.write_text(json.dumps({**old, "postgres_bin": "/gone/pginstall/bin"}))
+        pytester.runpytest_subprocess("--edu-reuse").assert_outcomes(passed=1)
+        new = json.loads(state_file.read_text())
+    finally:
+        reuse.stop_reused(state_file)
+    assert new["postgres_pid"] != old["postgres_pid"]
+    assert not pid_alive(old["postgres_pid"])
+    assert not pid_alive(old["azurite_pid"])
