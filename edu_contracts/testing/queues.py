@@ -28,11 +28,10 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from edu_contracts.errors import ContractViolationError, ExpectationError
 from edu_contracts.queue import (
-    AsyncTaskQueue,
     PeekedTask,
     PoisonReason,
     PoisonRecord,
@@ -41,6 +40,9 @@ from edu_contracts.queue import (
     TaskQueue,
 )
 from edu_contracts.schemas.queue import QueueTaskMessage
+
+if TYPE_CHECKING:  # imported on use: aiohttp and the aio SDK cost a sync test ~0.2 s
+    from edu_contracts.queue import AsyncTaskQueue
 
 __all__ = ["EduAsyncQueue", "EduQueue", "Undecodable"]
 
@@ -339,6 +341,8 @@ class EduAsyncQueue:
 
     def open(self) -> AsyncTaskQueue:
         """A new ``AsyncTaskQueue`` on this test's queue, on the running loop (close it)."""
+        from edu_contracts.queue import AsyncTaskQueue
+
         return AsyncTaskQueue.from_connection_string(
             self.connection_string, self.name, **self._options
         )
