@@ -41,6 +41,10 @@ class PydanticJSONB(TypeDecorator[Any]):
         # to the attribute must not slip into the column unchecked.
         return self._adapter.dump_python(self._adapter.validate_python(value), mode="json")
 
+    def bind_json(self, value: Any) -> bytes:
+        """``process_bind_param``'s validation, straight to JSON text (bulk loads)."""
+        return self._adapter.dump_json(self._adapter.validate_python(value))
+
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
             return None

@@ -70,8 +70,13 @@ class EmbeddingSpace:
     ) -> Vectors:
         """``count`` unit vectors scattered around ``centroid``, as float32 rows."""
         generator = rng if rng is not None else self._entropy.numpy
-        noise = generator.standard_normal((count, self.dim), dtype=np.float32)
-        noise *= np.float32(self.spread / np.sqrt(self.dim))
+        # Uniform noise, centred and scaled to unit variance per coordinate: in 3072
+        # dimensions the cosines depend only on that variance (they are sums of
+        # thousands of terms), and numpy draws uniforms 3.5x faster than normals,
+        # which is a third of a seeded segment's cost.
+        noise = generator.random((count, self.dim), dtype=np.float32)
+        noise -= np.float32(0.5)
+        noise *= np.float32(self.spread * np.sqrt(12.0) / np.sqrt(self.dim))
         noise += centroid
         return unit_rows(noise)
 

@@ -25,16 +25,20 @@ price is an exclusive lock on ``document_segments`` for the duration.
 from __future__ import annotations
 
 import queue
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+import numpy as np
 import sqlalchemy as sa
 from psycopg import Connection as PgConnection
 from psycopg import sql
-from psycopg.types.json import Jsonb
+from psycopg.abc import Buffer
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 from sqlalchemy.dialects import postgresql
 
 from edu_contracts.db.base import Base
@@ -59,6 +63,7 @@ TABLE_ORDER: tuple[str, ...] = (
 )  # fmt: skip
 """Parents before children: the order buffers are written in."""
 
+_FIRST_BATCH = 250
 _DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
@@ -93,19 +98,46 @@ class _Table:
     converters: tuple[Callable[[Any], Any] | None, ...]
 
 
+_VECTOR_HEADER = struct.Struct(">HH")  # pgvector's binary form: dimensions, unused
+_JSONB_VERSION = b"\x01"  # jsonb's binary form: a version byte, then the JSON text
+
+
+def _packed_vector(value: Any) -> bytes | None:
+    """A vector in pgvector's binary wire form, packed in one numpy call."""
+    if value is None:
+        return None
+    floats = np.asarray(value, dtype=">f4")
+    if floats.ndim != 1:
+        raise SeedError(f"an embedding must be one row of floats, got shape {floats.shape}")
+    return _VECTOR_HEADER.pack(floats.shape[0], 0) + floats.tobytes()
+
+
 def _converter(column: sa.Column[Any]) -> Callable[[Any], Any] | None:
+    """The column's value in the form COPY sends; vectors and JSONB go as wire bytes.
+
+    Packing the bytes here, on the producer thread, leaves the writer only
+    the socket: pgvector's and psycopg's JSON dumpers would otherwise build
+    them row by row on the writing thread.
+    """
     kind = column.type
     if isinstance(kind, PydanticJSONB):
-        # Validate through the column's own type, exactly as the ORM would bind it.
-        bind = kind.process_bind_param
-
-        def to_json(value: Any) -> Any:
-            return None if value is None else Jsonb(bind(value, _DIALECT))
-
-        return to_json
+        # Validated through the column's own type, exactly as the ORM would bind it.
+        bind = kind.bind_json
+        return lambda value: None if value is None else _JSONB_VERSION + bind(value)
     if isinstance(kind, sa.Enum):
         return lambda value: None if value is None else str(getattr(value, "value", value))
+    if _copy_type(column) == "vector":
+        return _packed_vector
     return None
+
+
+class _WireBytes(Dumper):
+    """Sends bytes packed by a converter as they are (bound by oid to a COPY cursor)."""
+
+    format = Format.BINARY
+
+    def dump(self, obj: Buffer) -> Buffer:
+        return obj
 
 
 def _tables() -> dict[str, _Table]:
@@ -157,26 +189,43 @@ class BulkWriter:
         self.on_batch = on_batch
         self.stats = LoadStats()
         self._tables = _tables()
-        self._buffers: dict[str, list[Row]] = {name: [] for name in TABLE_ORDER}
+        self._buffers: dict[str, list[list[Any]]] = {name: [] for name in TABLE_ORDER}
         self._buffered = 0
+        # slow start: the first COPY goes after a few rows, so the server is not idle
+        # while the producer builds a whole first batch; the size doubles to batch_rows
+        self._threshold = min(_FIRST_BATCH, batch_rows)
 
     def add(self, table: str, row: Row) -> None:
-        self._buffers[table].append(row)
+        self._add_values(table, self._values(table, row))
+
+    def _values(self, table: str, row: Row) -> list[Any]:
+        spec = self._tables[table]
+        return [
+            conv(row.get(col)) if conv else row.get(col)
+            for col, conv in zip(spec.columns, spec.converters, strict=True)
+        ]
+
+    def _add_values(self, table: str, values: list[Any]) -> None:
+        self._buffers[table].append(values)
         self._buffered += 1
-        if self._buffered >= self.batch_rows:
+        if self._buffered >= self._threshold:
             self.flush()
+            self._threshold = min(self._threshold * 2, self.batch_rows)
 
     def add_all(self, rows: Iterable[tuple[str, Row]]) -> LoadStats:
-        """Write every row; generating them overlaps writing them.
+        """Write every row; generating and converting them overlaps writing them.
 
-        Rows are generated on a producer thread, a batch ahead (at most two
-        batches in memory): while this thread waits for the server to take
-        one COPY (libpq releases the GIL), the next batch is being built.
+        Rows are generated and packed on a producer thread, up to two batches
+        ahead, handed over in small chunks: while this thread waits for the
+        server to take a COPY (libpq releases the GIL), the next rows are built.
         """
         started = time.perf_counter()
-        for batch in _prefetched(rows, self.batch_rows):
-            for table, row in batch:
-                self.add(table, row)
+        values = self._values
+        converted = ((table, values(table, row)) for table, row in rows)
+        chunk = min(_FIRST_BATCH, self.batch_rows)
+        for batch in _prefetched(converted, chunk, depth=max(2, 2 * self.batch_rows // chunk)):
+            for table, row_values in batch:
+                self._add_values(table, row_values)
         self.flush()
         self.stats.seconds += time.perf_counter() - started
         return self.stats
@@ -192,28 +241,28 @@ class BulkWriter:
         if self.on_batch is not None:
             self.on_batch(self.stats)
 
-    def _copy(self, table: _Table, rows: list[Row]) -> None:
+    def _copy(self, table: _Table, rows: list[list[Any]]) -> None:
         statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
             sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, table.columns))
         )
-        pairs = tuple(zip(table.columns, table.converters, strict=True))
-        with self.connection.cursor().copy(statement) as copy:
+        cursor = self.connection.cursor()
+        for name in ("vector", "jsonb"):  # packed by the converters: sent as they are
+            info = cursor.adapters.types.get(name)
+            if info is not None:
+                cursor.adapters.register_dumper(
+                    None, type(f"{name}_wire", (_WireBytes,), {"oid": info.oid})
+                )
+        with cursor.copy(statement) as copy:
             copy.set_types(list(table.types))
-            for row in rows:
-                try:
-                    copy.write_row(
-                        [conv(row.get(col)) if conv else row.get(col) for col, conv in pairs]
-                    )
-                except KeyError as exc:  # pragma: no cover - rows come from rows.py
-                    raise SeedError(f"row of {table.name} lacks {exc}", where=table.name) from exc
+            for values in rows:
+                copy.write_row(values)
 
 
 _DONE = object()
+T = TypeVar("T")
 
 
-def _prefetched(
-    rows: Iterable[tuple[str, Row]], size: int, depth: int = 2
-) -> Iterator[list[tuple[str, Row]]]:
+def _prefetched(rows: Iterable[T], size: int, depth: int = 2) -> Iterator[list[T]]:
     """``rows`` in lists of ``size``, produced on a thread ``depth`` lists ahead.
 
     An error in the producer is raised here; leaving early (an error in the
@@ -233,7 +282,7 @@ def _prefetched(
 
     def produce() -> None:
         try:
-            batch: list[tuple[str, Row]] = []
+            batch: list[T] = []
             for item in rows:
                 batch.append(item)
                 if len(batch) >= size:
