@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -86,7 +87,8 @@ def _sql_files(folder: Path) -> dict[str, Path]:
 
 
 def _squawk(files: list[Path]) -> list[dict[str, Any]]:
-    exe = shutil.which("squawk")
+    # this interpreter's scripts first: the bench may run without its venv activated
+    exe = shutil.which("squawk", path=str(Path(sys.executable).parent)) or shutil.which("squawk")
     assert exe, "squawk-cli is in the bench extra"
     done = subprocess.run(
         [exe, "--reporter", "json", "--pg-version", "18", *map(str, files)],

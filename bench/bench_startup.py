@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 
 from _harness import BenchTable  # noqa: E402
 
-ROUNDS = int(os.environ.get("BENCH_STARTUP_ROUNDS", "7"))
+ROUNDS = int(os.environ.get("BENCH_STARTUP_ROUNDS", "5"))
 
 _TRIVIAL = "def test_trivial():\n    assert True\n"
 _DB = """
