@@ -1,7 +1,10 @@
 """Run every ``bench/bench_*.py`` and write ``bench/RESULTS.md``.
 
-Usage: ``python bench/run.py [name ...]`` (names without ``bench_``), or
-``nox -s bench``. A benchmark that fails is reported in the file, not hidden.
+Usage: ``nox -s bench`` (which brings up a Docker engine and the local images
+for the docker backend's row, through ``docker/with-engine.sh``), or
+``python bench/run.py [name ...]`` (names without ``bench_``; without an engine
+the docker row says it was not measured). Only a full run writes RESULTS.md.
+A benchmark that fails is reported in the file, not hidden.
 """
 
 from __future__ import annotations

@@ -13,38 +13,9 @@ cd "$(dirname "$0")/.."
 started=$SECONDS
 say() { echo "docker-ci: $* ($((SECONDS - started)) s)"; }
 
-dockerd_pid="" run_dir=""
-stop_engine() {
-    if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2> /dev/null; then
-        kill "$dockerd_pid"
-        for _ in $(seq 100); do kill -0 "$dockerd_pid" 2> /dev/null || break; sleep 0.2; done
-        kill -0 "$dockerd_pid" 2> /dev/null && kill -9 "$dockerd_pid"
-        say "stopped the dockerd this script started (pid $dockerd_pid)"
-    fi
-    if [ -n "$run_dir" ]; then rm -rf "$run_dir"; fi
-}
+. docker/engine.sh
 trap stop_engine EXIT
-
-if docker info > /dev/null 2>&1; then
-    say "using the running engine at ${DOCKER_HOST:-the default socket}"
-else
-    if ! command -v dockerd > /dev/null; then
-        [ "$(id -u)" = 0 ] || { echo "docker-ci: no engine, and installing one needs root" >&2; exit 2; }
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-            docker.io > /dev/null
-        say "installed docker.io"
-    fi
-    run_dir="$(mktemp -d "${TMPDIR:-/tmp}/edu-dockerd-XXXXXX")"
-    export DOCKER_HOST="unix://$run_dir/docker.sock"
-    # --ip: every published port on loopback, even one published without a host ip
-    dockerd --ip=127.0.0.1 -H "$DOCKER_HOST" --pidfile "$run_dir/dockerd.pid" \
-        > "$run_dir/dockerd.log" 2>&1 &
-    dockerd_pid=$!
-    for _ in $(seq 150); do docker info > /dev/null 2>&1 && break; sleep 0.2; done
-    docker info > /dev/null 2>&1 || { tail -20 "$run_dir/dockerd.log" >&2; exit 1; }
-    say "started dockerd (pid $dockerd_pid, loopback-only ports)"
-fi
+start_engine
 
 postgres_image="${EDU_LOCAL_POSTGRES_IMAGE:-edu-local/pgvector:pg18}"
 azurite_image="${EDU_LOCAL_AZURITE_IMAGE:-edu-local/azurite:3.37.0}"
