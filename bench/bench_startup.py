@@ -53,6 +53,15 @@ def test_db_queue(edu_session, edu_queue):
     edu_queue.send(DocumentProcessingMessage(data=DocumentProcessingData(
         document_id=uuid.uuid4(), project_id=uuid.uuid4(), user_id=uuid.uuid4())))
 """
+# what edu_session's test imports anyway: SQLAlchemy's ORM, psycopg and its dialect
+_IMPORTS = """
+import psycopg
+import sqlalchemy.dialects.postgresql.psycopg
+import sqlalchemy.orm
+
+def test_imports():
+    assert sqlalchemy.orm.Session is not None and psycopg.connect is not None
+"""
 # when the last test ended, so the parent can tell how long the exit took
 _CONFTEST = """
 import os, time
@@ -152,6 +161,7 @@ def _pytest_rows(venv: Path) -> BenchTable:
     python = str(venv / "bin" / "python")
     files = {"conftest.py": _CONFTEST, "test_trivial.py": _TRIVIAL, "test_db.py": _DB}
     files["test_db_queue.py"] = _DB_QUEUE
+    files["test_imports.py"] = _IMPORTS
 
     def pytest(*args: str) -> Callable[[], tuple[float, float]]:
         return lambda: _run([python, "-m", "pytest", "-q", *args], root)
@@ -171,6 +181,7 @@ def _pytest_rows(venv: Path) -> BenchTable:
             reuse = _alternate(
                 {
                     "edu": pytest("test_trivial.py"),
+                    "imports": pytest("test_imports.py"),
                     "db reuse": pytest("--edu-reuse", "test_db.py"),
                     "db+queue reuse": pytest("--edu-reuse", "test_db_queue.py"),
                 },
@@ -220,6 +231,14 @@ def _pytest_rows(venv: Path) -> BenchTable:
             reuse["db reuse"][0] - reuse_base,
             f"wall {reuse['db reuse'][0]:.2f} s",
             "≤ 0.3 s net",
+        ],
+        [
+            "... of which importing SQLAlchemy's ORM and psycopg, which any test on a "
+            "SQLAlchemy session pays (no fixture), net",
+            reuse["imports"][0] - reuse_base,
+            f"edu-contracts' own share: "
+            f"{(reuse['db reuse'][0] - reuse['imports'][0]) * 1000:.0f} ms",
+            "",
         ],
         [
             "edu_session and edu_queue with --edu-reuse, net",
