@@ -23,11 +23,11 @@ from edu_contracts.queue._azure import (
     async_client_from_connection_string,
     async_sibling_client,
     azure_errors,
-    check_wire_policies,
     message_text,
     validate_queue_name,
 )
 from edu_contracts.queue._core import DEFAULT_MAX_DEQUEUE_COUNT, MAX_BATCH
+from edu_contracts.queue._face import QueueFace
 from edu_contracts.queue._types import (
     LeftTask,
     PeekedTask,
@@ -66,26 +66,10 @@ async def _gather(
     return list(await asyncio.gather(*(attempt(item) for item in items)))
 
 
-class AsyncTaskQueue:
+class AsyncTaskQueue(QueueFace["AsyncQueueClient"]):
     """One Azure Storage queue of ``QueueTaskMessage`` and its ``-poison`` sibling, awaited."""
 
-    def __init__(
-        self,
-        client: AsyncQueueClient,
-        *,
-        max_dequeue_count: int = DEFAULT_MAX_DEQUEUE_COUNT,
-        poison_client: AsyncQueueClient | None = None,
-    ) -> None:
-        """Wrap an existing aio client, which must have no base64 message policy."""
-        check_wire_policies(client)
-        self._rules = _core.QueueRules(
-            client.queue_name, _core.endpoint_of(client.url), max_dequeue_count
-        )
-        self._client = client
-        self._poison = poison_client or async_sibling_client(client, self.poison_name)
-        check_wire_policies(self._poison)
-        self._owns_clients = False
-        self._metadata: dict[str, str] = {}  # the ownership marker create() was given
+    _sibling = staticmethod(async_sibling_client)
 
     @classmethod
     def from_connection_string(
@@ -102,28 +86,7 @@ class AsyncTaskQueue:
         poison = async_client_from_connection_string(
             connection_string, queue_name + POISON_SUFFIX, **client_options
         )
-        queue = cls(main, max_dequeue_count=max_dequeue_count, poison_client=poison)
-        queue._owns_clients = True
-        return queue
-
-    # --- identity and lifecycle ----------------------------------------------
-
-    @property
-    def name(self) -> str:
-        return self._rules.name
-
-    @property
-    def poison_name(self) -> str:
-        return self._rules.poison_name
-
-    @property
-    def max_dequeue_count(self) -> int:
-        return self._rules.max_dequeue_count
-
-    @property
-    def client(self) -> AsyncQueueClient:
-        """The underlying aio SDK client, for what this wrapper does not cover."""
-        return self._client
+        return cls._owning(main, poison, max_dequeue_count)
 
     async def create(
         self, *, exclusive: bool = False, metadata: Mapping[str, str] | None = None

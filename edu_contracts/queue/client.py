@@ -31,7 +31,6 @@ from edu_contracts.errors import DrainError, ServiceError
 from edu_contracts.queue import _core
 from edu_contracts.queue._azure import (
     azure_errors,
-    check_wire_policies,
     client_from_connection_string,
     message_text,
     parallel,
@@ -39,6 +38,7 @@ from edu_contracts.queue._azure import (
     validate_queue_name,
 )
 from edu_contracts.queue._core import DEFAULT_MAX_DEQUEUE_COUNT, MAX_BATCH
+from edu_contracts.queue._face import QueueFace
 from edu_contracts.queue._types import (
     LeftTask,
     PeekedTask,
@@ -54,26 +54,10 @@ from edu_contracts.schemas.queue import QueueTaskMessage
 __all__ = ["DEFAULT_MAX_DEQUEUE_COUNT", "TaskQueue"]
 
 
-class TaskQueue:
+class TaskQueue(QueueFace["QueueClient"]):
     """One Azure Storage queue of ``QueueTaskMessage`` and its ``-poison`` sibling."""
 
-    def __init__(
-        self,
-        client: QueueClient,
-        *,
-        max_dequeue_count: int = DEFAULT_MAX_DEQUEUE_COUNT,
-        poison_client: QueueClient | None = None,
-    ) -> None:
-        """Wrap an existing client, which must have no base64 message policy."""
-        check_wire_policies(client)
-        self._rules = _core.QueueRules(
-            client.queue_name, _core.endpoint_of(client.url), max_dequeue_count
-        )
-        self._client = client
-        self._poison = poison_client or sibling_client(client, self.poison_name)
-        check_wire_policies(self._poison)
-        self._owns_clients = False
-        self._metadata: dict[str, str] = {}  # the ownership marker create() was given
+    _sibling = staticmethod(sibling_client)
 
     @classmethod
     def from_connection_string(
@@ -93,28 +77,7 @@ class TaskQueue:
         poison = client_from_connection_string(
             connection_string, queue_name + POISON_SUFFIX, pool_size=2, **client_options
         )
-        queue = cls(main, max_dequeue_count=max_dequeue_count, poison_client=poison)
-        queue._owns_clients = True
-        return queue
-
-    # --- identity and lifecycle ----------------------------------------------
-
-    @property
-    def name(self) -> str:
-        return self._rules.name
-
-    @property
-    def poison_name(self) -> str:
-        return self._rules.poison_name
-
-    @property
-    def max_dequeue_count(self) -> int:
-        return self._rules.max_dequeue_count
-
-    @property
-    def client(self) -> QueueClient:
-        """The underlying SDK client, for what this wrapper does not cover."""
-        return self._client
+        return cls._owning(main, poison, max_dequeue_count)
 
     def create(self, *, exclusive: bool = False, metadata: Mapping[str, str] | None = None) -> bool:
         """Create the queue if missing; True if this call created it.
