@@ -34,11 +34,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from edu_contracts.queue import PoisonedTask, ReceivedTask
+from edu_contracts.queue import PoisonedTask, ReceivedTask, ReceiveResult
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from edu_worker.embedder import Embedder, HashEmbedder
@@ -53,16 +53,12 @@ _log = logging.getLogger("edu_worker")
 Status = Literal["done", "failed", "retry"]
 
 
-class _Batch(Protocol):
-    poisoned: Sequence[PoisonedTask]
-
-    def __iter__(self) -> Iterator[ReceivedTask]: ...
-
-
 class TaskSource(Protocol):
     """``AsyncTaskQueue`` in production, the plugin's ``edu_async_queue`` in tests."""
 
-    async def receive(self, max_messages: int = 32, visibility_timeout: int = 30) -> _Batch: ...
+    async def receive(
+        self, max_messages: int = 32, visibility_timeout: int = 30
+    ) -> ReceiveResult: ...
 
     async def ack(self, received: ReceivedTask) -> None: ...
 

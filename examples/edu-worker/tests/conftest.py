@@ -20,6 +20,7 @@ import pytest
 from edu_contracts.db.models import Document
 
 from edu_worker.sources import LocalDocumentStore
+from edu_worker.worker import WorkerReport, run_worker_once
 
 
 @pytest.fixture
@@ -48,3 +49,34 @@ def upload(
         return document
 
     return upload
+
+
+@pytest.fixture
+def work(
+    edu_async_queue: Any, edu_async_sessionmaker: Any, document_store: LocalDocumentStore
+) -> Callable[..., Awaitable[WorkerReport]]:
+    """``await work(**options)``: one pass of the worker over this test's queue, with the
+    test's sessions and uploads (options go to ``run_worker_once``)."""
+
+    async def work(**options: Any) -> WorkerReport:
+        return await run_worker_once(
+            edu_async_queue, edu_async_sessionmaker, sources=document_store, **options
+        )
+
+    return work
+
+
+@pytest.fixture
+def queued(
+    upload: Callable[..., Awaitable[Document]], edu_async_factories: Any, edu_async_queue: Any
+) -> Callable[..., Awaitable[Document]]:
+    """``await queued(text, **row)``: an uploaded document whose processing task edu-api
+    has put on this test's queue."""
+
+    async def queued(text: str | bytes, **row: Any) -> Document:
+        document = await upload(text, **row)
+        task = await edu_async_factories.task("document_processing", document=document)
+        await edu_async_queue.send(task)
+        return document
+
+    return queued

@@ -9,8 +9,6 @@ from edu_contracts.schemas.queue import (
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from edu_worker import run_worker_once
-
 pytestmark = pytest.mark.anyio
 
 TEXT = """The mitochondrion produces most of the cell's energy. Ribosomes assemble proteins.
@@ -35,17 +33,9 @@ async def fresh(session, doc):
 
 
 @pytest.fixture
-async def ready_document(
-    upload,
-    edu_async_factories,
-    edu_async_queue,
-    edu_async_sessionmaker,
-    edu_async_session,
-    document_store,
-):
-    doc = await upload(TEXT)
-    await edu_async_queue.send(await edu_async_factories.task("document_processing", document=doc))
-    await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+async def ready_document(edu_async_session, work, queued):
+    doc = await queued(TEXT)
+    await work()
     doc = await fresh(edu_async_session, doc)
     assert doc.status == "ready"
     return doc
@@ -63,13 +53,13 @@ async def _count(session, model, **where):
 
 
 async def test_flashcards_are_generated_from_the_documents_segments(
-    ready_document, edu_async_queue, edu_async_sessionmaker, edu_async_session, document_store
+    ready_document, edu_async_queue, edu_async_session, work
 ):
     await edu_async_queue.send(
         _generation(FlashcardGenerationMessage, FlashcardGenerationData, ready_document, count=3)
     )
 
-    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+    report = await work()
 
     assert [o.status for o in report.outcomes] == ["done"]
     doc = await fresh(edu_async_session, ready_document)
@@ -83,26 +73,26 @@ async def test_flashcards_are_generated_from_the_documents_segments(
 
 
 async def test_a_redelivered_generation_task_makes_one_result(
-    ready_document, edu_async_queue, edu_async_sessionmaker, edu_async_session, document_store
+    ready_document, edu_async_queue, edu_async_session, work
 ):
     message = _generation(QuizGenerationMessage, QuizGenerationData, ready_document, count=2)
     await edu_async_queue.send(message)
     await edu_async_queue.send(message)  # at-least-once delivery: the same task twice
 
-    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+    report = await work()
 
     assert [o.status for o in report.outcomes] == ["done", "done"]
     assert await _count(edu_async_session, Quiz, project_id=ready_document.project_id) == 1
 
 
 async def test_quiz_questions_have_exactly_one_right_answer(
-    ready_document, edu_async_queue, edu_async_sessionmaker, edu_async_session, document_store
+    ready_document, edu_async_queue, edu_async_session, work
 ):
     await edu_async_queue.send(
         _generation(QuizGenerationMessage, QuizGenerationData, ready_document, count=4)
     )
 
-    await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+    await work()
 
     (quiz,) = (await fresh(edu_async_session, ready_document)).quizzes
     assert len(quiz.questions) == 4
@@ -112,14 +102,14 @@ async def test_quiz_questions_have_exactly_one_right_answer(
 
 
 async def test_generation_from_an_unprocessed_document_fails_without_retry(
-    upload, edu_async_queue, edu_async_sessionmaker, edu_async_session, document_store
+    upload, edu_async_queue, edu_async_session, work
 ):
     pending = await fresh(edu_async_session, await upload(TEXT))
     await edu_async_queue.send(
         _generation(FlashcardGenerationMessage, FlashcardGenerationData, pending)
     )
 
-    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+    report = await work()
 
     assert [(o.status, o.detail) for o in report.outcomes] == [
         ("failed", "none of the requested documents is processed")

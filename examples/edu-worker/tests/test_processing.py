@@ -4,7 +4,7 @@ from edu_contracts.db.search import async_nearest_segments
 from edu_contracts.schemas.queue import DocumentProcessingData, DocumentProcessingMessage
 from sqlalchemy.orm import selectinload
 
-from edu_worker import HashEmbedder, run_worker_once
+from edu_worker import HashEmbedder
 
 pytestmark = pytest.mark.anyio
 
@@ -24,27 +24,16 @@ async def fresh(session, doc):
 
 
 @pytest.fixture
-async def processed(
-    upload, edu_async_factories, edu_async_queue, edu_async_sessionmaker, document_store
-):
-    doc = await upload(TEXT)
-    await edu_async_queue.send(await edu_async_factories.task("document_processing", document=doc))
-    await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+async def processed(work, queued):
+    doc = await queued(TEXT)
+    await work()
     return doc
 
 
-async def test_processing_marks_document_ready(
-    upload,
-    edu_async_factories,
-    edu_async_queue,
-    edu_async_sessionmaker,
-    edu_async_session,
-    document_store,
-):
-    doc = await upload(TEXT)
-    await edu_async_queue.send(await edu_async_factories.task("document_processing", document=doc))
+async def test_processing_marks_document_ready(edu_async_queue, edu_async_session, work, queued):
+    doc = await queued(TEXT)
 
-    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+    report = await work()
 
     assert [o.status for o in report.outcomes] == ["done"]
     doc = await fresh(edu_async_session, doc)
@@ -67,12 +56,7 @@ async def test_segments_are_found_by_meaning(processed, edu_async_session):
 
 
 async def test_processing_twice_does_not_duplicate_segments(
-    processed,
-    edu_async_factories,
-    edu_async_queue,
-    edu_async_sessionmaker,
-    edu_async_session,
-    document_store,
+    processed, edu_async_factories, edu_async_queue, edu_async_session, work
 ):
     before = [(s.position, s.content) for s in (await fresh(edu_async_session, processed)).segments]
     assert before
@@ -80,7 +64,7 @@ async def test_processing_twice_does_not_duplicate_segments(
         await edu_async_factories.task("document_processing", document=processed)
     )
 
-    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+    report = await work()
 
     assert report.outcomes[0].detail.startswith("skipped: already processed")
     after = await fresh(edu_async_session, processed)
@@ -88,19 +72,14 @@ async def test_processing_twice_does_not_duplicate_segments(
 
 
 async def test_a_changed_file_replaces_the_segments(
-    processed,
-    edu_async_factories,
-    edu_async_queue,
-    edu_async_sessionmaker,
-    edu_async_session,
-    document_store,
+    processed, edu_async_factories, edu_async_queue, edu_async_session, document_store, work
 ):
     document_store.put(processed.source_uri, b"Only one sentence now.")
     await edu_async_queue.send(
         await edu_async_factories.task("document_processing", document=processed)
     )
 
-    await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+    await work()
 
     after = await fresh(edu_async_session, processed)
     assert [s.content for s in after.segments] == ["Only one sentence now."]
@@ -120,9 +99,9 @@ async def test_an_unreadable_document_is_marked_failed_and_not_retried(
     upload,
     edu_async_factories,
     edu_async_queue,
-    edu_async_sessionmaker,
     edu_async_session,
     document_store,
+    work,
 ):
     doc = await upload(b"placeholder")
     if content is None:
@@ -131,7 +110,7 @@ async def test_an_unreadable_document_is_marked_failed_and_not_retried(
         document_store.put(doc.source_uri, content)
     await edu_async_queue.send(await edu_async_factories.task("document_processing", document=doc))
 
-    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+    report = await work()
 
     assert [o.status for o in report.outcomes] == ["failed"]
     doc = await fresh(edu_async_session, doc)
@@ -142,12 +121,7 @@ async def test_an_unreadable_document_is_marked_failed_and_not_retried(
 
 
 async def test_a_task_for_someone_elses_project_is_refused(
-    upload,
-    edu_async_factories,
-    edu_async_queue,
-    edu_async_sessionmaker,
-    edu_async_session,
-    document_store,
+    upload, edu_async_factories, edu_async_queue, edu_async_session, work
 ):
     doc = await upload(TEXT)
     stranger = await edu_async_factories.user(projects=0)
@@ -159,18 +133,18 @@ async def test_a_task_for_someone_elses_project_is_refused(
         )
     )
 
-    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+    report = await work()
 
     assert report.outcomes[0].status == "failed"
     assert "does not belong to user" in (await fresh(edu_async_session, doc)).error_message
 
 
 async def test_a_document_deleted_before_processing_is_skipped(
-    edu_async_factories, edu_async_queue, edu_async_sessionmaker, document_store
+    edu_async_factories, edu_async_queue, work
 ):
     await edu_async_queue.send(await edu_async_factories.message("document_processing"))
 
-    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+    report = await work()
 
     assert [o.status for o in report.outcomes] == ["done"]
     assert report.outcomes[0].detail.startswith("skipped: the document was deleted")

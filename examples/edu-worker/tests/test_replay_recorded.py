@@ -43,6 +43,7 @@ async def test_recorded_message_is_handled(
     edu_async_sessionmaker,
     document_store,
     upload,
+    work,
 ):
     text = edu_recorded_message.wire_text()
     message = decode(text)
@@ -56,7 +57,7 @@ async def test_recorded_message_is_handled(
     )
 
     await edu_async_queue.send_raw(text)
-    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+    report = await work()
 
     origin = f"recorded by {edu_recorded_message.test}"
     assert [(o.type, o.status) for o in report.outcomes] == [(message.type, "done")], (

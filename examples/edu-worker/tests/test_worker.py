@@ -33,12 +33,10 @@ class FlakyEmbedder(HashEmbedder):
         return super().embed(texts)
 
 
-async def test_an_undecodable_message_goes_to_the_poison_queue(
-    edu_async_queue, edu_async_sessionmaker, document_store
-):
+async def test_an_undecodable_message_goes_to_the_poison_queue(edu_async_queue, work):
     await edu_async_queue.send_raw("this is not base64 JSON")
 
-    report = await run_worker_once(edu_async_queue, edu_async_sessionmaker, sources=document_store)
+    report = await work()
 
     assert report.outcomes == []
     (poisoned,) = report.poisoned
@@ -49,43 +47,25 @@ async def test_an_undecodable_message_goes_to_the_poison_queue(
 
 
 async def test_a_kind_this_worker_does_not_handle_stays_queued(
-    edu_async_factories, edu_async_queue, edu_async_sessionmaker, document_store
+    edu_async_factories, edu_async_queue, work
 ):
     await edu_async_queue.send(await edu_async_factories.message("mind_map_generation"))
 
-    report = await run_worker_once(
-        edu_async_queue, edu_async_sessionmaker, sources=document_store, visibility_timeout=1
-    )
+    report = await work(visibility_timeout=1)
     await asyncio.sleep(1.2)
 
     assert [o.status for o in report.outcomes] == ["retry"]
     assert len(await edu_async_queue.messages()) == 1
 
 
-async def test_a_transient_failure_is_retried_and_then_succeeds(
-    upload,
-    edu_async_factories,
-    edu_async_queue,
-    edu_async_sessionmaker,
-    edu_async_session,
-    document_store,
-):
-    doc = await upload(TEXT)
-    await edu_async_queue.send(await edu_async_factories.task("document_processing", document=doc))
+async def test_a_transient_failure_is_retried_and_then_succeeds(edu_async_session, work, queued):
+    doc = await queued(TEXT)
     embedder = FlakyEmbedder(failures=1)
 
-    first = await run_worker_once(
-        edu_async_queue,
-        edu_async_sessionmaker,
-        sources=document_store,
-        embedder=embedder,
-        visibility_timeout=1,
-    )
+    first = await work(embedder=embedder, visibility_timeout=1)
     failed_with = (await status_of(edu_async_session, doc)).error_message
     await asyncio.sleep(1.2)
-    second = await run_worker_once(
-        edu_async_queue, edu_async_sessionmaker, sources=document_store, embedder=embedder
-    )
+    second = await work(embedder=embedder)
 
     assert [o.status for o in first.outcomes + second.outcomes] == ["retry", "done"]
     assert failed_with == "attempt 1 failed (TimeoutError); will retry"
@@ -95,15 +75,9 @@ async def test_a_transient_failure_is_retried_and_then_succeeds(
 
 
 async def test_a_task_that_keeps_failing_is_poisoned(
-    upload,
-    edu_async_factories,
-    edu_async_queue,
-    edu_async_sessionmaker,
-    edu_async_session,
-    document_store,
+    edu_async_queue, edu_async_sessionmaker, edu_async_session, document_store, queued
 ):
-    doc = await upload(TEXT)
-    await edu_async_queue.send(await edu_async_factories.task("document_processing", document=doc))
+    doc = await queued(TEXT)
     broken = FlakyEmbedder(failures=99)
     # the worker's own client on the test's queue, poisoning after one failed delivery
     async with AsyncTaskQueue.from_connection_string(
@@ -135,22 +109,14 @@ async def test_a_task_that_keeps_failing_is_poisoned(
 @pytest.mark.edu_isolation("database")
 @pytest.mark.parametrize("concurrency", [1, 3])
 async def test_no_more_tasks_than_the_limit_are_in_flight(
-    concurrency,
-    upload,
-    edu_async_factories,
-    edu_async_queue,
-    edu_async_sessionmaker,
-    edu_async_session,
-    document_store,
+    concurrency, upload, edu_async_factories, edu_async_queue, edu_async_session, work
 ):
     docs = [await upload(f"{TEXT} Copy {n}.") for n in range(6)]
     await edu_async_queue.send_many(
         [await edu_async_factories.task("document_processing", document=doc) for doc in docs]
     )
 
-    report = await run_worker_once(
-        edu_async_queue, edu_async_sessionmaker, sources=document_store, concurrency=concurrency
-    )
+    report = await work(concurrency=concurrency)
 
     assert [o.status for o in report.outcomes] == ["done"] * 6
     assert report.most_in_flight == concurrency
@@ -164,7 +130,7 @@ async def test_no_more_tasks_than_the_limit_are_in_flight(
 
 
 async def test_tasks_take_turns_on_the_tests_shared_connection(
-    upload, edu_async_factories, edu_async_queue, edu_async_sessionmaker, document_store
+    upload, edu_async_factories, edu_async_queue, work
 ):
     # savepoint isolation: every session joins the test's one connection, where
     # concurrent sessions would raise ConcurrentSessionError; the worker serialises them
@@ -173,9 +139,7 @@ async def test_tasks_take_turns_on_the_tests_shared_connection(
         [await edu_async_factories.task("document_processing", document=doc) for doc in docs]
     )
 
-    report = await run_worker_once(
-        edu_async_queue, edu_async_sessionmaker, sources=document_store, concurrency=3
-    )
+    report = await work(concurrency=3)
 
     assert [o.status for o in report.outcomes] == ["done"] * 3, report.outcomes
     assert await edu_async_queue.messages() == []
