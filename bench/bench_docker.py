@@ -73,7 +73,9 @@ def _start_once(backend: str) -> float:
     from edu_contracts.services import running_services
 
     start = time.perf_counter()
-    with running_services(_config(backend)):  # type: ignore[arg-type]
+    with running_services(_config(backend)) as services:  # type: ignore[arg-type]
+        services.prestart(postgres=True, azurite=True)  # embedded starts on demand:
+        _ = services.postgres, services.azurite  # both spawned at once, then waited for
         elapsed = time.perf_counter() - start
     return elapsed
 

@@ -9,6 +9,10 @@ and "the code still reads old messages" are two claims worth checking apart.
 A task kind that appears or disappears is judged here, not by the schema
 engine: the union of kinds gained or lost an alternative, which breaks old
 consumers (a new kind) or new consumers of queued messages (a removed one).
+
+The judging engines (``compat``, ``tables.rules``) are imported when a
+subject is judged: importing this package (the queue fixtures do, to check
+every message against the pinned contract) must not pay for them.
 """
 
 from __future__ import annotations
@@ -17,9 +21,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from edu_contracts.compat import ChangeKind, CompatibilityMode, Direction, Finding, Report
-from edu_contracts.compat import compare_history as compare_schema_history
-from edu_contracts.findings.model import Subject, Verdict
+from edu_contracts.findings.model import Finding, Report, Subject, Verdict
+from edu_contracts.findings.modes import CompatibilityMode, Direction
 from edu_contracts.registry.config import (
     CONFIG_FILE,
     PolicyChange,
@@ -32,7 +35,6 @@ from edu_contracts.registry.lock import verify_lock
 from edu_contracts.registry.reference import Baseline, baseline
 from edu_contracts.registry.store import ContractStore, default_store
 from edu_contracts.registry.versions import parse_version
-from edu_contracts.tables.rules import compare_table_history
 
 __all__ = ["CURRENT", "check", "diff"]
 
@@ -41,6 +43,8 @@ CURRENT = "current"
 
 
 def _kind_finding(task_type: str, added: bool, direction: Direction, against: int) -> Finding:
+    from edu_contracts.compat import ChangeKind
+
     breaks = (added and direction is Direction.FORWARD) or (
         not added and direction is Direction.BACKWARD
     )
@@ -89,6 +93,8 @@ def _message_subjects(
             versions = tuple(v for v, _ in history[-1:])
             report = Report(findings, mode)
         else:
+            from edu_contracts.compat import compare_history as compare_schema_history
+
             report = compare_schema_history([s for _, s in earlier], current[kind], mode)
         results.append(Subject(subject, mode, versions, report))
     return results
@@ -101,6 +107,8 @@ def _tables_subject(
     *,
     transitive_history: bool,
 ) -> Subject:
+    from edu_contracts.tables.rules import compare_table_history
+
     mode = mode_for("tables", modes)
     earlier = list(history) if mode.transitive and transitive_history else list(history[-1:])
     report = compare_table_history([s for _, s in earlier], current, mode)
