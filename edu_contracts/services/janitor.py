@@ -113,9 +113,13 @@ class DatabaseJanitor:
                 where=f"{self.server.host}:{self.server.port}",
                 fix="another process chose the same name; run again (run ids are random)",
             ) from None
+        except psycopg.Error as exc:
+            if name not in self.created and exc.sqlstate is not None:
+                intents.done(name)  # the server refused the statement: nothing was made
+            raise
         except BaseException:
-            if name not in self.created:
-                intents.done(name)
+            # interrupted mid-statement (Ctrl-C under xdist): the server may have made the
+            # database anyway, unsigned. The intent stays, the proof a later reaper needs
             raise
         intents.done(name)
         return self.server.url(name)
