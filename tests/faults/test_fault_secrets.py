@@ -91,6 +91,9 @@ def test_queue(edu_queue, edu_engine):
     with edu_engine.connect() as conn:
         pass
     assert edu_queue is None, edu_engine.url
+
+def test_queue_reprs(edu_queue):
+    assert edu_queue is None, (repr(edu_queue.tasks), repr(edu_queue.tasks.client))
 """
 
 
@@ -114,12 +117,13 @@ def test_no_run_output_holds_a_secret(
     if workers:
         args += ["-n", str(workers)]
     result = pytester.runpytest_subprocess(*args)
-    assert result.parseoutcomes().get("failed") == 7, result.stdout.str()[-3000:]
+    assert result.parseoutcomes().get("failed") == 8, result.stdout.str()[-3000:]
     outputs = {"stdout": result.stdout.str(), "stderr": result.stderr.str()}
     outputs |= {name: path.read_text(errors="replace") for name, path in files.items()}
     # the runs did reach the servers with the password and key (not a vacuous pass)
     assert "document_processing" in outputs["rec.jsonl"]
     assert "***" in outputs["stdout"]
+    assert "TaskQueue('edu-" in outputs["stdout"]  # the queue's repr was shown, and held no key
     leaks = {name: _leaks(servers, text) for name, text in outputs.items()}
     assert not any(leaks.values()), leaks
     assert servers.fingerprint() == before, "the sentinel database changed"
