@@ -3,12 +3,11 @@
 Installing ``edu-contracts[testing]`` activates it; the fixtures live in
 ``edu_contracts.testing.fixtures``. Importing this module must stay cheap:
 a suite that uses none of the fixtures pays only for option parsing.
-Services are spawned as soon as the run's test files name them (read as text
-before they are collected, ``_early``) and, exactly, once the collected tests
-show which ones the run needs (their fixture closure), so their start-up
-overlaps collection and the rest of the start of the run; a run that uses no
-service fixture starts nothing, and a run that only uses the database never
-starts Azurite. An xdist controller starts both once for all workers.
+Services are spawned as soon as the collected tests show which ones the run
+needs (their fixture closure), so their start-up overlaps the rest of the
+start of the run; a run that uses no service fixture starts nothing, and a
+run that only uses the database never starts Azurite. An xdist controller
+starts both once for all workers.
 
 faker's own pytest plugin is replaced by a lazy equivalent (``_faker``):
 without that, every run pays for importing faker and building a ``Faker``.
@@ -17,7 +16,6 @@ without that, every run pays for importing faker and building a ``Faker``.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Set
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +85,6 @@ __all__ = [
     "pytest_generate_tests",
     "pytest_plugin_registered",
     "pytest_report_header",
-    "pytest_sessionstart",
     "pytest_terminal_summary",
     "pytest_unconfigure",
     "services_needed",
@@ -102,10 +99,7 @@ _AZURITE_WORDS = ("queue", "azurite")
 _NEITHER = frozenset({"edu_config", "edu_services"})
 
 
-_FIXTURES = frozenset(name for name in __all__ if name.startswith("edu_"))
-
-
-def services_needed(fixturenames: Set[str]) -> tuple[bool, bool]:
+def services_needed(fixturenames: set[str]) -> tuple[bool, bool]:
     """(postgres, azurite) needed by tests whose fixture closures are ``fixturenames``."""
     edu = {name for name in fixturenames if name.startswith("edu_")}
     azurite = any(word in name for name in edu for word in _AZURITE_WORDS)
@@ -200,25 +194,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         ids=[f"{n}-{m.type}" for n, m in enumerate(recorded, start=1)],
         indirect=True,
     )
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Start what the run's files name, before collecting them imports their code."""
-    config = session.config
-    state = config.stash.get(STATE_KEY, None)
-    if state is None or config.option.collectonly or not state.owns_services:
-        return
-    from edu_contracts.testing._early import fixture_words
-
-    found = fixture_words(config.args, config.rootpath, config.getini("norecursedirs"))
-    words = _FIXTURES.intersection(found or ())  # not `import edu_contracts`, not others'
-    if words:
-        from edu_contracts.errors import EduContractsError
-
-        postgres, azurite = services_needed(words)
-        with contextlib.suppress(EduContractsError):  # the fixture says it, as a test error
-            state.prestart(postgres=postgres, azurite=azurite)
 
 
 @pytest.hookimpl(trylast=True)  # after -k/-m deselection: only what will run
