@@ -7,13 +7,20 @@ so every ratio is against a peer measured on the same machine, same run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
+import shutil
 import statistics
+import tempfile
+import textwrap
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
+from pathlib import Path
+
+PLAIN_INI = "[pytest]\naddopts = -p no:cacheprovider\n"
 
 
 @dataclass
@@ -80,3 +87,20 @@ def versions(*packages: str) -> str:
         except metadata.PackageNotFoundError:
             found.append(f"{name} (not installed)")
     return ", ".join(found)
+
+
+@contextlib.contextmanager
+def scratch_project(kind: str, files: dict[str, str], *, ini: str = PLAIN_INI) -> Iterator[Path]:
+    """A throwaway pytest project outside the repo holding ``files`` (dedented).
+
+    World-readable: as root, Postgres runs as its own user and must reach it.
+    """
+    root = Path(tempfile.mkdtemp(prefix=f"edu-bench-{kind}-"))
+    root.chmod(0o755)
+    try:
+        (root / "pytest.ini").write_text(ini)
+        for name, text in files.items():
+            (root / name).write_text(textwrap.dedent(text))
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

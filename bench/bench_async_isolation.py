@@ -24,22 +24,17 @@ Rows:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
-import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import BenchTable, ratio
+from _harness import BenchTable, ratio, scratch_project
 
 TESTS = int(os.environ.get("BENCH_ASYNC_TESTS", "100"))
 
@@ -102,21 +97,10 @@ async def test_factories(edu_async_factories, i):
 _DATABASE = '@pytest.mark.edu_isolation("database")'
 
 
-@contextlib.contextmanager
-def _project(test: str) -> Iterator[Path]:
-    root = Path(tempfile.mkdtemp(prefix="edu-bench-async-"))
-    try:
-        (root / "pytest.ini").write_text(_INI)
-        (root / "conftest.py").write_text(_CONFTEST)
-        (root / "test_bench.py").write_text(textwrap.dedent(test))
-        yield root
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-
-
 def _phases(test: str, backend: list[str], *args: str) -> dict[str, float]:
     """Median per-test fixture (setup + teardown) and call seconds."""
-    with _project(test) as root:
+    files = {"conftest.py": _CONFTEST, "test_bench.py": test}
+    with scratch_project("async", files, ini=_INI) as root:
         out = root / "phases.json"
         result = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", *backend, *args],

@@ -19,21 +19,16 @@ Where no engine answers, the table says so instead of a number.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
-import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import BenchTable, ratio
+from _harness import BenchTable, ratio, scratch_project
 
 REPEAT = 3
 # Ryuk's image is usually absent where images are built offline; the plugin reaps its own
@@ -78,18 +73,6 @@ def _start_once(backend: str) -> float:
         _ = services.postgres, services.azurite  # both spawned at once, then waited for
         elapsed = time.perf_counter() - start
     return elapsed
-
-
-@contextlib.contextmanager
-def _project(files: dict[str, str]) -> Iterator[Path]:
-    root = Path(tempfile.mkdtemp(prefix="edu-bench-docker-"))
-    try:
-        (root / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
-        for name, text in files.items():
-            (root / name).write_text(textwrap.dedent(text))
-        yield root
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _pytest(root: Path, env: dict[str, str]) -> float:
@@ -137,8 +120,8 @@ def run() -> list[BenchTable]:
 
     walls: dict[str, list[float]] = {"empty": [], "embedded": [], "docker": []}
     with (
-        _project({"test_first.py": _FIRST_TEST}) as first,
-        _project({"test_empty.py": "def test_empty():\n    pass\n"}) as empty,
+        scratch_project("docker", {"test_first.py": _FIRST_TEST}) as first,
+        scratch_project("docker", {"test_empty.py": "def test_empty():\n    pass\n"}) as empty,
     ):
         for _ in range(REPEAT):
             walls["empty"].append(_pytest(empty, {}))

@@ -28,14 +28,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import BenchTable, ratio
+from _harness import BenchTable, ratio, scratch_project
 
 ISOLATION_SIZES = (10, 100)  # per-test cost is flat; 1,000 peer databases took 6 minutes
 REPEAT = 3
@@ -102,18 +100,6 @@ def test_isolated(postgresql, i):
 
 
 # --- scratch projects and pytest subprocesses --------------------------------
-
-
-@contextlib.contextmanager
-def _project(files: dict[str, str]) -> Iterator[Path]:
-    root = Path(tempfile.mkdtemp(prefix="edu-bench-plugin-"))
-    try:
-        (root / "pytest.ini").write_text(_INI)
-        for name, text in files.items():
-            (root / name).write_text(textwrap.dedent(text))
-        yield root
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _pytest(root: Path, *args: str, env: dict[str, str] | None = None) -> float:
@@ -250,7 +236,7 @@ def _cold_start(peer_port: int) -> BenchTable:
         "test_empty.py": _EMPTY_TEST,
         "test_first.py": _FIRST_TEST,
     }
-    with _project(files) as root:
+    with scratch_project("plugin", ini=_INI, files=files) as root:
         baseline = _median_run(root, "test_empty.py")
         first = _median_run(root, "test_first.py")
         in_process = _in_process_start()
@@ -263,7 +249,7 @@ def _cold_start(peer_port: int) -> BenchTable:
         "test_empty.py": _EMPTY_TEST,
         "test_first.py": _PEER_ISOLATION.format(n=1),
     }
-    with _project(peer_files) as root:
+    with scratch_project("plugin", ini=_INI, files=peer_files) as root:
         peer_baseline = _median_run(root, "test_empty.py", "-p", "no:edu_contracts")
         peer_first = _median_run(root, "test_first.py", "-p", "no:edu_contracts")
     initdb = _initdb_and_start()
@@ -320,15 +306,19 @@ def _isolation(peer_port: int) -> BenchTable:
         ],
     )
     for n in ISOLATION_SIZES:
-        with _project(
-            {"conftest.py": _TIMING_CONFTEST, "test_iso.py": _OURS_ISOLATION.format(n=n)}
+        with scratch_project(
+            "plugin",
+            ini=_INI,
+            files={"conftest.py": _TIMING_CONFTEST, "test_iso.py": _OURS_ISOLATION.format(n=n)},
         ) as root:
             ours, ours_wall = _phases(root, "test_iso.py")
-        with _project(
-            {
+        with scratch_project(
+            "plugin",
+            ini=_INI,
+            files={
                 "conftest.py": _TIMING_CONFTEST + _PEER_CONFTEST.format(port=peer_port),
                 "test_iso.py": _PEER_ISOLATION.format(n=n),
-            }
+            },
         ) as root:
             peer, peer_wall = _phases(root, "test_iso.py", "-p", "no:edu_contracts")
         ours_ms = statistics.median(ours) * 1000
@@ -358,7 +348,7 @@ def _isolation(peer_port: int) -> BenchTable:
 def _overhead() -> BenchTable:
     suite = "".join(f"def test_{i}():\n    assert {i} == {i}\n\n" for i in range(200))
     runs = 9
-    with _project({"test_plain.py": suite}) as root:
+    with scratch_project("plugin", ini=_INI, files={"test_plain.py": suite}) as root:
         _pytest(root)  # warm the file-system cache and .pyc files
         off, on = [], []
         for _ in range(runs):  # alternate, so drift in load hits both alike

@@ -14,7 +14,6 @@ Peers, in the same rounds: bare pytest with faker's and our plugin disabled
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -23,16 +22,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from _harness import BenchTable  # noqa: E402
+from _harness import BenchTable, scratch_project  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_STARTUP_ROUNDS", "5"))
 
@@ -107,20 +105,6 @@ def _build_venv() -> Path:
         shutil.rmtree(dist, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def _project(files: dict[str, str]) -> Iterator[Path]:
-    # world-readable: as root, Postgres runs as its own user
-    root = Path(tempfile.mkdtemp(prefix="edu-bench-startup-"))
-    root.chmod(0o755)
-    try:
-        (root / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
-        for name, text in files.items():
-            (root / name).write_text(textwrap.dedent(text))
-        yield root
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-
-
 def _run(argv: list[str], cwd: Path) -> tuple[float, float]:
     """(wall seconds, seconds from the last test's end to the process's exit)."""
     marker = cwd / "last-test"
@@ -166,7 +150,7 @@ def _pytest_rows(venv: Path) -> BenchTable:
     def pytest(*args: str) -> Callable[[], tuple[float, float]]:
         return lambda: _run([python, "-m", "pytest", "-q", *args], root)
 
-    with _project(files) as root:
+    with scratch_project("startup", files) as root:
         variants = {
             "floor": pytest("-p", "no:faker", "-p", "no:edu_contracts", "test_trivial.py"),
             "faker": pytest("-p", "no:edu_contracts", "test_trivial.py"),
@@ -280,7 +264,7 @@ def _pytest_rows(venv: Path) -> BenchTable:
 def _cli_rows(venv: Path) -> BenchTable:
     exe = str(venv / "bin" / "edu-contracts")
     python = str(venv / "bin" / "python")
-    with _project({}) as root:
+    with scratch_project("startup", {}) as root:
         site = subprocess.run(  # from the empty folder: the installed copy, not this tree
             [
                 python,
