@@ -15,15 +15,10 @@ say() { echo "docker-ci: $* ($((SECONDS - started)) s)"; }
 
 . docker/engine.sh
 trap stop_engine EXIT
-start_engine
+engine_with_images
 
 postgres_image="${EDU_LOCAL_POSTGRES_IMAGE:-edu-local/pgvector:pg18}"
 azurite_image="${EDU_LOCAL_AZURITE_IMAGE:-edu-local/azurite:3.37.0}"
-bash docker/build-images.sh
-say "images built"
-
-# Ryuk's image cannot be pulled here; the plugin labels and reaps its own containers.
-export TESTCONTAINERS_RYUK_DISABLED=true
 log="$(mktemp)"
 python -m pytest tests/docker -m docker -p no:cacheprovider \
     --edu-backend=docker --edu-pull-policy=never \

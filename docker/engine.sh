@@ -1,4 +1,5 @@
-# Sourced by docker/ci.sh and docker/with-engine.sh: make sure a Docker engine answers.
+# Sourced by docker/ci.sh and docker/with-engine.sh: make sure a Docker engine answers
+# (start_engine), and with it both local images (engine_with_images).
 # The one DOCKER_HOST (or the default socket) names, if it answers; else Debian's
 # docker.io (installed with apt-get if missing, as root) started here with
 # --ip=127.0.0.1 on a private socket. The caller's EXIT trap must call stop_engine,
@@ -34,4 +35,12 @@ start_engine() {
         docker info > /dev/null 2>&1 || { tail -20 "$run_dir/dockerd.log" >&2; exit 1; }
         say "started dockerd (pid $dockerd_pid, loopback-only ports)"
     fi
+}
+
+engine_with_images() {  # an engine, both images built offline, and no Ryuk
+    start_engine
+    bash docker/build-images.sh
+    say "images built"
+    # Ryuk's image cannot be pulled here; the plugin labels and reaps its own containers.
+    export TESTCONTAINERS_RYUK_DISABLED=true
 }

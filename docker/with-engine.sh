@@ -11,8 +11,5 @@ say() { echo "docker: $* ($((SECONDS - started)) s)"; }
 
 . docker/engine.sh
 trap stop_engine EXIT
-start_engine
-bash docker/build-images.sh
-say "images built"
-export TESTCONTAINERS_RYUK_DISABLED=true  # Ryuk's image cannot be pulled here
+engine_with_images
 "$@"
