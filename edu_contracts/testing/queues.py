@@ -227,7 +227,43 @@ def _finish(tasks: TaskQueue, ledger: _Ledger) -> None:
     ledger.verdict(tasks.name)
 
 
-class EduQueue:
+class _QueueFace:
+    """What both faces hold: the test's queue (a blocking ``TaskQueue``, also what
+    teardown uses) and the ledger of everything that passed through it."""
+
+    def __init__(
+        self,
+        tasks: TaskQueue,
+        *,
+        contract_version: str | None,
+        record: Path | None,
+        test_id: str,
+        connection_string: str | None,
+    ) -> None:
+        self._tasks = tasks
+        self.connection_string = connection_string
+        self._ledger = _Ledger(contract_version=contract_version, record=record, test_id=test_id)
+        self.contract_version = contract_version
+        self.sent = self._ledger.sent
+
+    @property
+    def name(self) -> str:
+        return self._tasks.name
+
+    @property
+    def poison_name(self) -> str:
+        return self._tasks.poison_name
+
+    def check(self, message: QueueTaskMessage) -> None:
+        """Fail with the field and rule if ``message`` breaks the pinned contract."""
+        self._ledger.check(message)
+
+    def finish(self) -> None:
+        """End of test: check and record what the code under test sent, then clean up."""
+        _finish(self._tasks, self._ledger)
+
+
+class EduQueue(_QueueFace):
     """A test's own queue; wraps ``TaskQueue`` (``.tasks``) and keeps what it saw."""
 
     def __init__(
@@ -239,23 +275,18 @@ class EduQueue:
         test_id: str,
         connection_string: str | None = None,
     ) -> None:
-        self.tasks = tasks
-        self.connection_string = connection_string
-        self._ledger = _Ledger(contract_version=contract_version, record=record, test_id=test_id)
-        self.contract_version = contract_version
-        self.sent = self._ledger.sent
+        super().__init__(
+            tasks,
+            contract_version=contract_version,
+            record=record,
+            test_id=test_id,
+            connection_string=connection_string,
+        )
 
     @property
-    def name(self) -> str:
-        return self.tasks.name
-
-    @property
-    def poison_name(self) -> str:
-        return self.tasks.poison_name
-
-    def check(self, message: QueueTaskMessage) -> None:
-        """Fail with the field and rule if ``message`` breaks the pinned contract."""
-        self._ledger.check(message)
+    def tasks(self) -> TaskQueue:
+        """The test's ``TaskQueue``, for what this wrapper does not cover."""
+        return self._tasks
 
     def send(self, message: QueueTaskMessage) -> SentMessage:
         self._ledger.check(message)
@@ -306,12 +337,8 @@ class EduQueue:
         """
         return self._ledger.expect_in(self.name, self.messages(), kind, fields)
 
-    def finish(self) -> None:
-        """End of test: check and record what the code under test sent, then clean up."""
-        _finish(self.tasks, self._ledger)
 
-
-class EduAsyncQueue:
+class EduAsyncQueue(_QueueFace):
     """``EduQueue``'s async face: the same queue rules and checks, as coroutines."""
 
     def __init__(
@@ -324,20 +351,16 @@ class EduAsyncQueue:
         connection_string: str,
         client_options: dict[str, Any] | None = None,
     ) -> None:
-        self._teardown = tasks  # blocking, used only at teardown (after the test's loop)
-        self.connection_string = connection_string
+        # the blocking queue is used only at teardown (after the test's loop)
+        super().__init__(
+            tasks,
+            contract_version=contract_version,
+            record=record,
+            test_id=test_id,
+            connection_string=connection_string,
+        )
+        self.connection_string: str = connection_string  # always given: open() needs it
         self._options = dict(client_options or {})
-        self._ledger = _Ledger(contract_version=contract_version, record=record, test_id=test_id)
-        self.contract_version = contract_version
-        self.sent = self._ledger.sent
-
-    @property
-    def name(self) -> str:
-        return self._teardown.name
-
-    @property
-    def poison_name(self) -> str:
-        return self._teardown.poison_name
 
     def open(self) -> AsyncTaskQueue:
         """A new ``AsyncTaskQueue`` on this test's queue, on the running loop (close it)."""
@@ -346,9 +369,6 @@ class EduAsyncQueue:
         return AsyncTaskQueue.from_connection_string(
             self.connection_string, self.name, **self._options
         )
-
-    def check(self, message: QueueTaskMessage) -> None:
-        self._ledger.check(message)
 
     async def send(self, message: QueueTaskMessage) -> SentMessage:
         self._ledger.check(message)
@@ -398,9 +418,6 @@ class EduAsyncQueue:
     async def expect(self, kind: str, /, **fields: Any) -> QueueTaskMessage:
         """As ``EduQueue.expect``, awaited."""
         return self._ledger.expect_in(self.name, await self.messages(), kind, fields)
-
-    def finish(self) -> None:
-        _finish(self._teardown, self._ledger)
 
 
 def _matches(message: QueueTaskMessage, fields: dict[str, Any]) -> bool:
