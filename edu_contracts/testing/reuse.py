@@ -28,6 +28,7 @@ from filelock import FileLock
 
 from edu_contracts.config import EduConfig
 from edu_contracts.services import AzuriteInfo, PostgresInfo, Services
+from edu_contracts.services._cluster_cache import TEMPLATE_RUN_ID, schema_key
 from edu_contracts.services._paths import cache_dir
 from edu_contracts.services._process import pid_alive
 
@@ -43,8 +44,6 @@ __all__ = [
     "stop_reused",
     "template_label",
 ]
-
-TEMPLATE_RUN_ID = "tpl"
 
 
 def _state_dir() -> Path:
@@ -68,7 +67,6 @@ def template_label() -> str:
     when their schemas are the same (a name clash would otherwise make one
     clone the other's database).
     """
-    from edu_contracts.services._cluster_cache import schema_key
     from edu_contracts.services.ownership import owner_key_id
 
     # the cluster cache's key: hashed from sources, so no SQLAlchemy or Alembic import
