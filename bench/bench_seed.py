@@ -118,7 +118,7 @@ def _raw(server: Any, name: str, *, packed: bool) -> float:
     from psycopg.types.json import Jsonb
 
     from edu_contracts.db.models import DocumentSegment
-    from edu_contracts.seed.loader import BulkWriter, _tables, _WireBytes
+    from edu_contracts.seed.loader import BulkWriter, _tables, wire_cursor
     from edu_contracts.seed.rows import scenario_rows
 
     rows = list(scenario_rows(_scenario(), 3))
@@ -130,13 +130,11 @@ def _raw(server: Any, name: str, *, packed: bool) -> float:
         writer.add_all(parents)
         conn.commit()
         segments = [r for t, r in rows if t == "document_segments"]
-        cursor = conn.cursor()
         if packed:
             prepared = [writer._values("document_segments", r) for r in segments]
-            for kind in ("vector", "jsonb"):
-                oid = cursor.adapters.types[kind].oid
-                cursor.adapters.register_dumper(None, type(kind, (_WireBytes,), {"oid": oid}))
+            cursor = wire_cursor(conn)
         else:
+            cursor = conn.cursor()
             register_vector(conn)
 
             def plain(column: str, value: Any) -> Any:

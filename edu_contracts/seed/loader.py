@@ -24,6 +24,7 @@ price is an exclusive lock on ``document_segments`` for the duration.
 
 from __future__ import annotations
 
+import functools
 import queue
 import struct
 import threading
@@ -35,7 +36,7 @@ from typing import Any, TypeVar
 import numpy as np
 import sqlalchemy as sa
 from psycopg import Connection as PgConnection
-from psycopg import sql
+from psycopg import Cursor, sql
 from psycopg.abc import Buffer
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
@@ -54,6 +55,7 @@ __all__ = [
     "embedded_count",
     "export_tables",
     "hnsw_definition",
+    "wire_cursor",
 ]
 
 TABLE_ORDER: tuple[str, ...] = (
@@ -138,6 +140,22 @@ class _WireBytes(Dumper):
 
     def dump(self, obj: Buffer) -> Buffer:
         return obj
+
+
+@functools.cache
+def _wire_dumper(name: str, oid: int) -> type[_WireBytes]:
+    return type(f"{name}_wire", (_WireBytes,), {"oid": oid})
+
+
+def wire_cursor(connection: PgConnection[Any]) -> Cursor[Any]:
+    """A cursor whose binary COPY sends the converters' packed vectors and JSONB as they
+    are; the connection's own adapters (other statements) are left alone."""
+    cursor = connection.cursor()
+    for name in ("vector", "jsonb"):
+        info = cursor.adapters.types.get(name)
+        if info is not None:
+            cursor.adapters.register_dumper(None, _wire_dumper(name, info.oid))
+    return cursor
 
 
 def _tables() -> dict[str, _Table]:
@@ -245,14 +263,7 @@ class BulkWriter:
         statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
             sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, table.columns))
         )
-        cursor = self.connection.cursor()
-        for name in ("vector", "jsonb"):  # packed by the converters: sent as they are
-            info = cursor.adapters.types.get(name)
-            if info is not None:
-                cursor.adapters.register_dumper(
-                    None, type(f"{name}_wire", (_WireBytes,), {"oid": info.oid})
-                )
-        with cursor.copy(statement) as copy:
+        with wire_cursor(self.connection).copy(statement) as copy:
             copy.set_types(list(table.types))
             for values in rows:
                 copy.write_row(values)
